@@ -1,0 +1,185 @@
+#include "core/config.h"
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace otelite {
+namespace {
+
+OptionSpec IntOption(std::string key, std::string help, int* target, int min, int max) {
+  return {std::move(key), std::move(help),
+          [target, min, max](const std::string& v) -> Status {
+            int n = 0;
+            auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || p != v.data() + v.size() || n < min || n > max) {
+              return Status::InvalidArgument(
+                  fmt::format("'{}' is not an integer between {} and {}", v, min, max));
+            }
+            *target = n;
+            return Status::Ok();
+          },
+          [target] { return std::to_string(*target); }};
+}
+
+OptionSpec StringOption(std::string key, std::string help, std::string* target) {
+  return {std::move(key), std::move(help),
+          [target](const std::string& v) {
+            *target = v;
+            return Status::Ok();
+          },
+          [target] { return *target; }};
+}
+
+OptionSpec DurationOption(std::string key, std::string help, Duration* target) {
+  return {std::move(key), std::move(help),
+          [target](const std::string& v) -> Status {
+            auto d = ParseDuration(v);
+            if (!d.ok()) return d.status();
+            *target = *d;
+            return Status::Ok();
+          },
+          [target] { return FormatDuration(*target); }};
+}
+
+OptionSpec SizeOption(std::string key, std::string help, uint64_t* target) {
+  return {std::move(key), std::move(help),
+          [target](const std::string& v) -> Status {
+            auto n = ParseByteSize(v);
+            if (!n.ok()) return n.status();
+            *target = *n;
+            return Status::Ok();
+          },
+          [target] { return FormatByteSize(*target); }};
+}
+
+void Flatten(const YAML::Node& node, const std::string& prefix,
+             std::map<std::string, std::string>* out, std::string* error) {
+  if (!error->empty()) return;
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      std::string key = kv.first.as<std::string>();
+      Flatten(kv.second, prefix.empty() ? key : prefix + "." + key, out, error);
+    }
+  } else if (node.IsScalar()) {
+    (*out)[prefix] = node.Scalar();
+  } else if (node.IsNull()) {
+    // An empty key ("otlp:") sets nothing.
+  } else {
+    *error = fmt::format("key '{}': expected a value or a map, found a list", prefix);
+  }
+}
+
+}  // namespace
+
+std::vector<OptionSpec> ServeOptions(ServeConfig* c) {
+  return {
+      StringOption("listen", "address every listener binds to (0.0.0.0 for all interfaces)",
+                   &c->listen),
+      StringOption("data", "data directory (embedded storage)", &c->data_dir),
+      IntOption("otlp.grpc.port", "OTLP/gRPC port (0 disables)", &c->otlp_grpc_port, 0, 65535),
+      IntOption("otlp.http.port", "OTLP/HTTP port (0 disables)", &c->otlp_http_port, 0, 65535),
+      IntOption("exporter.port", "Prometheus exporter port, GET /metrics (0 disables)",
+                &c->exporter_port, 0, 65535),
+      DurationOption("exporter.expiration",
+                     "series not updated for this long leave the exporter's /metrics",
+                     &c->exporter_expiration),
+      DurationOption("metrics.retention", "how long metric samples are kept",
+                     &c->metrics_retention),
+      DurationOption("logs.retention", "how long events are kept", &c->logs_retention),
+      SizeOption("limits.max_request_bytes",
+                 "largest request body accepted, after decompression (413 above)",
+                 &c->max_request_bytes),
+      SizeOption("limits.memory", "resident memory above which ingest answers 429/503",
+                 &c->memory_limit),
+      SizeOption("limits.max_inflight_bytes",
+                 "request bytes being processed at once above which ingest answers 429",
+                 &c->max_inflight_bytes),
+      IntOption("limits.max_attributes", "most attributes per data point or log record",
+                &c->max_attributes, 1, 100000),
+      SizeOption("limits.max_label_value_bytes", "longest metric label value",
+                 &c->max_label_value_bytes),
+      SizeOption("limits.max_log_attribute_bytes", "longest log attribute value or body",
+                 &c->max_log_attribute_bytes),
+      IntOption("threads", "worker threads (0: one per core)", &c->threads, 0, 1024),
+      StringOption("log.level", "trace, debug, info, warn, error", &c->log_level),
+  };
+}
+
+std::string EnvVarName(const std::string& key) {
+  std::string out = "OTELITE_";
+  for (char ch : key) {
+    out.push_back(ch == '.' || ch == '-' ? '_' : static_cast<char>(std::toupper(ch)));
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::string>> ReadYamlConfig(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status::InvalidArgument(fmt::format("config {}: not a readable file", path));
+  }
+  std::map<std::string, std::string> out;
+  try {
+    YAML::Node root = YAML::LoadFile(path);
+    if (root.IsNull()) return out;
+    if (!root.IsMap()) {
+      return Status::InvalidArgument(fmt::format("config {}: top level must be a map", path));
+    }
+    std::string error;
+    Flatten(root, "", &out, &error);
+    if (!error.empty()) return Status::InvalidArgument(fmt::format("config {}: {}", path, error));
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(fmt::format("config {}: {}", path, e.what()));
+  }
+  return out;
+}
+
+Status AssembleConfig(const std::map<std::string, std::string>& flags, std::string config_path,
+                      ServeConfig* config) {
+  auto options = ServeOptions(config);
+  auto find = [&options](const std::string& key) -> OptionSpec* {
+    for (auto& o : options) {
+      if (o.key == key) return &o;
+    }
+    return nullptr;
+  };
+  for (auto& o : options) {
+    const char* v = std::getenv(EnvVarName(o.key).c_str());
+    if (v == nullptr) continue;
+    if (Status st = o.set(v); !st.ok()) {
+      return Status::InvalidArgument(fmt::format("{}: {}", EnvVarName(o.key), st.message()));
+    }
+  }
+  if (config_path.empty()) {
+    if (const char* v = std::getenv("OTELITE_CONFIG")) config_path = v;
+  }
+  if (!config_path.empty()) {
+    auto values = ReadYamlConfig(config_path);
+    if (!values.ok()) return values.status();
+    for (const auto& [key, value] : *values) {
+      OptionSpec* o = find(key);
+      if (o == nullptr) {
+        return Status::InvalidArgument(fmt::format("config {}: unknown key '{}'", config_path, key));
+      }
+      if (Status st = o->set(value); !st.ok()) {
+        return Status::InvalidArgument(
+            fmt::format("config {}: key '{}': {}", config_path, key, st.message()));
+      }
+    }
+  }
+  for (const auto& [key, value] : flags) {
+    OptionSpec* o = find(key);
+    if (o == nullptr) return Status::InvalidArgument(fmt::format("unknown flag --{}", key));
+    if (Status st = o->set(value); !st.ok()) {
+      return Status::InvalidArgument(fmt::format("--{}: {}", key, st.message()));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace otelite
