@@ -8,12 +8,22 @@ namespace {
 bool IsMetricNameChar(unsigned char c) { return std::isalnum(c) || c == '_' || c == ':'; }
 bool IsLabelNameChar(unsigned char c) { return std::isalnum(c) || c == '_'; }
 
+// Replaces every character (a UTF-8 code point, not a byte) outside `valid` with '_'.
+template <typename Pred>
+std::string ReplaceInvalid(std::string_view in, Pred valid) {
+  std::string out;
+  out.reserve(in.size() + 4);
+  for (unsigned char c : in) {
+    if ((c & 0xC0) == 0x80) continue;  // UTF-8 continuation byte: already replaced
+    out.push_back(c < 0x80 && valid(c) ? static_cast<char>(c) : '_');
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string SanitizeMetricName(std::string_view name) {
-  std::string out;
-  out.reserve(name.size() + 1);
-  for (unsigned char c : name) out.push_back(c < 0x80 && IsMetricNameChar(c) ? c : '_');
+  std::string out = ReplaceInvalid(name, IsMetricNameChar);
   if (!out.empty() && std::isdigit(static_cast<unsigned char>(out[0]))) out.insert(0, "_");
   return out;
 }
@@ -32,9 +42,7 @@ std::string UnitSuffix(std::string_view unit) {
     }
   }
   if (stripped == "1") return "";
-  std::string out;
-  out.reserve(stripped.size());
-  for (unsigned char c : stripped) out.push_back(c < 0x80 && IsMetricNameChar(c) ? c : '_');
+  std::string out = ReplaceInvalid(stripped, IsMetricNameChar);
   // A unit that was only punctuation ("/", "%") carries no word: no suffix.
   bool has_word = false;
   for (unsigned char c : out) has_word |= std::isalnum(c) != 0;
@@ -54,9 +62,7 @@ std::string PrometheusMetricName(std::string_view otlp_name, std::string_view un
 }
 
 std::string PrometheusLabelName(std::string_view key) {
-  std::string out;
-  out.reserve(key.size() + 4);
-  for (unsigned char c : key) out.push_back(c < 0x80 && IsLabelNameChar(c) ? c : '_');
+  std::string out = ReplaceInvalid(key, IsLabelNameChar);
   if (out.empty()) return out;
   if (std::isdigit(static_cast<unsigned char>(out[0]))) {
     out.insert(0, "key_");
@@ -67,9 +73,7 @@ std::string PrometheusLabelName(std::string_view key) {
 }
 
 std::string LokiLabelName(std::string_view key) {
-  std::string out;
-  out.reserve(key.size());
-  for (unsigned char c : key) out.push_back(c < 0x80 && IsLabelNameChar(c) ? c : '_');
+  std::string out = ReplaceInvalid(key, IsLabelNameChar);
   if (!out.empty() && std::isdigit(static_cast<unsigned char>(out[0]))) out.insert(0, "_");
   return out;
 }
