@@ -1,1 +1,158 @@
-// (being written)
+#include "server/server.h"
+
+#include <condition_variable>
+#include <filesystem>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "api/exporter_http.h"
+#include "api/otlp/otlp_grpc.h"
+#include "api/otlp/otlp_http.h"
+#include "api/tail.h"
+#include "export/prometheus/exposition_registry.h"
+#include "ingest/otlp/receiver.h"
+#include "server/http_server.h"
+#include "storage/memory/memory_store.h"
+
+namespace otelite::server {
+
+struct Server::Components {
+  std::unique_ptr<MemoryStore> store;
+  std::unique_ptr<ExpositionRegistry> exposition;
+  api::TailHub tail;
+  FanoutAppender fanout;
+  std::unique_ptr<otlp::OtlpReceiver> receiver;
+  api::Router otlp_router;
+  api::Router exporter_router;
+  std::unique_ptr<HttpServer> otlp_http;
+  std::unique_ptr<HttpServer> exporter_http;
+  std::vector<std::unique_ptr<grpc::Service>> grpc_services;
+  std::unique_ptr<grpc::Server> grpc;
+  Ports ports;
+
+  std::mutex maintenance_mu;
+  std::condition_variable maintenance_cv;
+  bool stopping = false;
+  std::thread maintenance;
+};
+
+Server::Server(ServeConfig config) : config_(std::move(config)) {}
+
+Server::~Server() { Shutdown(); }
+
+Status Server::Start() {
+  c_ = std::make_unique<Components>();
+  auto& c = *c_;
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) {
+    return Status::IoError(
+        fmt::format("data directory {}: {}", config_.data_dir, ec.message()));
+  }
+  const int threads = config_.threads > 0
+                          ? config_.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+
+  c.store = std::make_unique<MemoryStore>(config_.metrics_retention, config_.logs_retention);
+  c.exposition = std::make_unique<ExpositionRegistry>(config_.exporter_expiration);
+  c.fanout.AddMetricTarget(c.store.get());
+  c.fanout.AddMetricTarget(c.exposition.get());
+  c.fanout.AddMetricTarget(&c.tail);
+  c.fanout.AddLogTarget(c.store.get());
+  c.fanout.AddLogTarget(&c.tail);
+
+  otlp::ReceiverOptions options;
+  options.limits.max_attributes = config_.max_attributes;
+  options.limits.max_label_value_bytes = config_.max_label_value_bytes;
+  options.limits.max_log_value_bytes = config_.max_log_attribute_bytes;
+  options.max_body_bytes = config_.max_request_bytes;
+  options.max_inflight_bytes = config_.max_inflight_bytes;
+  options.memory_limit_bytes = config_.memory_limit;
+  options.delta_state_expiry = config_.exporter_expiration;
+  c.receiver = std::make_unique<otlp::OtlpReceiver>(options, &c.fanout, &c.fanout);
+
+  api::RegisterOtlpHttp(c.receiver.get(), &c.otlp_router);
+  c.tail.Register(&c.otlp_router);
+  api::RegisterExporter(c.exposition.get(), c.receiver.get(), &c.exporter_router);
+
+  HttpServerOptions http_options;
+  http_options.max_body_bytes = config_.max_request_bytes;
+  http_options.threads = threads;
+  if (config_.otlp_http_port > 0) {
+    c.otlp_http = std::make_unique<HttpServer>("otlp-http", &c.otlp_router, http_options);
+    OTELITE_RETURN_IF_ERROR(c.otlp_http->Listen(config_.listen, config_.otlp_http_port));
+    c.ports.otlp_http = c.otlp_http->port();
+  }
+  if (config_.exporter_port > 0) {
+    HttpServerOptions exporter_options = http_options;
+    exporter_options.threads = 1;
+    c.exporter_http =
+        std::make_unique<HttpServer>("exporter", &c.exporter_router, exporter_options);
+    OTELITE_RETURN_IF_ERROR(c.exporter_http->Listen(config_.listen, config_.exporter_port));
+    c.ports.exporter = c.exporter_http->port();
+  }
+  if (config_.otlp_grpc_port > 0) {
+    grpc::ServerBuilder builder;
+    // Without this gRPC binds with SO_REUSEPORT and a second server would share the port.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    builder.SetMaxReceiveMessageSize(static_cast<int>(
+        std::min<uint64_t>(config_.max_request_bytes, std::numeric_limits<int>::max())));
+    int selected = 0;
+    std::string address = config_.listen.find(':') != std::string::npos
+                              ? fmt::format("[{}]:{}", config_.listen, config_.otlp_grpc_port)
+                              : fmt::format("{}:{}", config_.listen, config_.otlp_grpc_port);
+    builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &selected);
+    c.grpc_services = api::MakeOtlpGrpcServices(c.receiver.get());
+    for (auto& s : c.grpc_services) builder.RegisterService(s.get());
+    c.grpc = builder.BuildAndStart();
+    if (c.grpc == nullptr || selected == 0) {
+      return Status::Unavailable(
+          fmt::format("otlp-grpc: cannot listen on {} (address in use or not available)",
+                      address));
+    }
+    c.ports.otlp_grpc = selected;
+  }
+  if (c.otlp_http) c.otlp_http->Start();
+  if (c.exporter_http) c.exporter_http->Start();
+
+  c.maintenance = std::thread([this] {
+    auto& c = *c_;
+    std::unique_lock lock(c.maintenance_mu);
+    while (!c.maintenance_cv.wait_for(lock, std::chrono::seconds(10), [&] { return c.stopping; })) {
+      int64_t now_ns = NowUnixNanos();
+      c.exposition->Expire(now_ns / 1'000'000);
+      c.receiver->ExpireState(now_ns);
+    }
+  });
+
+  spdlog::info("otelite ready: OTLP/gRPC {}:{}, OTLP/HTTP {}:{}, Prometheus exporter {}:{}, data {}",
+               config_.listen, c.ports.otlp_grpc, config_.listen, c.ports.otlp_http,
+               config_.listen, c.ports.exporter, config_.data_dir);
+  return Status::Ok();
+}
+
+void Server::Shutdown() {
+  if (!c_) return;
+  auto& c = *c_;
+  spdlog::info("otelite: shutting down");
+  {
+    std::lock_guard lock(c.maintenance_mu);
+    c.stopping = true;
+  }
+  c.maintenance_cv.notify_all();
+  if (c.maintenance.joinable()) c.maintenance.join();
+  c.tail.Close();
+  constexpr auto kGrace = std::chrono::seconds(10);
+  if (c.grpc) c.grpc->Shutdown(std::chrono::system_clock::now() + kGrace);
+  if (c.otlp_http) c.otlp_http->Stop(kGrace);
+  if (c.exporter_http) c.exporter_http->Stop(std::chrono::seconds(2));
+  c_.reset();
+  spdlog::info("otelite: stopped");
+}
+
+Server::Ports Server::ports() const { return c_ ? c_->ports : Ports{}; }
+
+}  // namespace otelite::server

@@ -1,1 +1,105 @@
-// (being written)
+#include "api/http/router.h"
+
+namespace otelite::api {
+
+void Router::Handle(http::verb method, std::string path, Handler handler) {
+  entries_.push_back({method, std::move(path), std::move(handler), nullptr});
+}
+
+void Router::HandleStream(http::verb method, std::string path, StreamHandler handler) {
+  entries_.push_back({method, std::move(path), nullptr, std::move(handler)});
+}
+
+void Router::Route(const Request& request, const Handler** handler, const StreamHandler** stream,
+                   Response* response) const {
+  *handler = nullptr;
+  *stream = nullptr;
+  std::string_view path = TargetPath(ToStd(request.target()));
+  std::string allow;
+  for (const auto& e : entries_) {
+    if (e.path != path) continue;
+    if (e.method == request.method() ||
+        (request.method() == http::verb::head && e.method == http::verb::get && e.handler)) {
+      if (e.handler) {
+        *handler = &e.handler;
+      } else {
+        *stream = &e.stream;
+      }
+      return;
+    }
+    if (!allow.empty()) allow += ", ";
+    allow += std::string(ToStd(http::to_string(e.method)));
+  }
+  if (!allow.empty()) {
+    *response = TextResponse(request, http::status::method_not_allowed,
+                             "405 method not allowed\n");
+    response->set(http::field::allow, allow);
+    return;
+  }
+  *response = TextResponse(request, http::status::not_found, "404 page not found\n");
+}
+
+std::string_view TargetPath(std::string_view target) {
+  size_t q = target.find('?');
+  return q == std::string_view::npos ? target : target.substr(0, q);
+}
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// application/x-www-form-urlencoded decoding: '+' is a space, %XX a byte.
+std::string FormDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> QueryValues(std::string_view target, std::string_view name) {
+  std::vector<std::string> out;
+  size_t q = target.find('?');
+  if (q == std::string_view::npos) return out;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    size_t eq = pair.find('=');
+    std::string key = FormDecode(pair.substr(0, eq));
+    if (key == name) {
+      out.push_back(eq == std::string_view::npos ? "" : FormDecode(pair.substr(eq + 1)));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+Response TextResponse(const Request& request, http::status status, std::string body,
+                      std::string_view content_type) {
+  Response response(status, request.version());
+  response.set(http::field::content_type,
+               boost::beast::string_view(content_type.data(), content_type.size()));
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace otelite::api

@@ -1,0 +1,13 @@
+// The collector's Prometheus exporter endpoint on :8889: GET /metrics in text 0.0.4 or
+// OpenMetrics 1.0 (by Accept), with otelite's own otelite_* metrics appended.
+#pragma once
+
+#include "api/http/router.h"
+#include "export/prometheus/exposition_registry.h"
+#include "ingest/otlp/receiver.h"
+
+namespace otelite::api {
+
+void RegisterExporter(ExpositionRegistry* registry, otlp::OtlpReceiver* receiver, Router* router);
+
+}  // namespace otelite::api

@@ -1,0 +1,65 @@
+// HTTP routing for every otelite listener. Handlers see Boost.Beast requests and return
+// responses; streaming handlers (tail) write chunks until the client goes away. Paths are
+// matched exactly; unknown paths get Go's "404 page not found" (what the collector answers),
+// a known path with the wrong method 405 with an Allow header.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/beast/http.hpp>
+
+namespace otelite::api {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+// Where a streaming handler writes. Write returns false once the client is gone or the
+// server is stopping; the handler should then return.
+class ChunkSink {
+ public:
+  virtual ~ChunkSink() = default;
+  // Sends the response head (status 200, chunked). Must be called once before Write.
+  virtual bool Start(std::string_view content_type) = 0;
+  virtual bool Write(std::string_view chunk) = 0;
+  virtual bool Stopping() const = 0;
+};
+
+using Handler = std::function<Response(const Request&)>;
+using StreamHandler = std::function<void(const Request&, ChunkSink&)>;
+
+class Router {
+ public:
+  void Handle(http::verb method, std::string path, Handler handler);
+  void HandleStream(http::verb method, std::string path, StreamHandler handler);
+
+  // Finds the route for a request: exactly one of *handler / *stream is set on return, or
+  // *response holds a 404/405.
+  void Route(const Request& request, const Handler** handler, const StreamHandler** stream,
+             Response* response) const;
+
+ private:
+  struct Entry {
+    http::verb method;
+    std::string path;
+    Handler handler;
+    StreamHandler stream;
+  };
+  std::vector<Entry> entries_;
+};
+
+// Beast (Boost 1.74) hands out boost::string_view; the rest of otelite uses std's.
+inline std::string_view ToStd(boost::beast::string_view s) { return {s.data(), s.size()}; }
+
+// The path of a request target without its query string.
+std::string_view TargetPath(std::string_view target);
+// The (percent-decoded) values of a query parameter, in order.
+std::vector<std::string> QueryValues(std::string_view target, std::string_view name);
+
+Response TextResponse(const Request& request, http::status status, std::string body,
+                      std::string_view content_type = "text/plain; charset=utf-8");
+
+}  // namespace otelite::api

@@ -1,0 +1,27 @@
+// Rendering of OTLP attribute values as label / structured-metadata strings, as the collector
+// (pcommon Value.AsString) and Loki render them: strings as is, booleans true/false, integers
+// in decimal, doubles in the shortest round-trip form, bytes as base64, arrays and maps as
+// JSON. Also checks that strings are valid UTF-8.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/labels.h"
+#include "opentelemetry/proto/common/v1/common.pb.h"
+
+namespace otelite::otlp {
+
+using AnyValue = opentelemetry::proto::common::v1::AnyValue;
+using KeyValue = opentelemetry::proto::common::v1::KeyValue;
+
+std::string AnyValueToString(const AnyValue& value);
+
+// Loki's flattening for structured metadata: a map value {"b": 1} under key "a" becomes
+// a_b="1" (recursively); everything else is rendered with AnyValueToString. Names are
+// Loki-normalised (LokiLabelName). Appends to *out.
+void FlattenForLoki(const std::string& key, const AnyValue& value, std::vector<Label>* out);
+
+bool IsValidUtf8(std::string_view s);
+
+}  // namespace otelite::otlp

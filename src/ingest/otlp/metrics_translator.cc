@@ -1,0 +1,516 @@
+#include "ingest/otlp/metrics_translator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/float_format.h"
+#include "ingest/otlp/attributes.h"
+#include "model/naming.h"
+
+namespace otelite::otlp {
+namespace {
+
+namespace pbm = opentelemetry::proto::metrics::v1;
+using opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest;
+
+constexpr int64_t kNanosPerMilli = 1'000'000;
+constexpr int64_t kYear2000Nanos = 946'684'800LL * 1'000'000'000LL;
+constexpr int64_t kMaxFutureNanos = 3600LL * 1'000'000'000LL;
+
+// Attributes -> labels with the translator's conflict rule: attributes whose names collide
+// after sanitising have their values joined with ';' in order of the original keys.
+void AddAttributeLabels(const google::protobuf::RepeatedPtrField<KeyValue>& attributes,
+                        std::vector<Label>* out) {
+  struct Item {
+    std::string name;
+    const std::string* key;
+    std::string value;
+  };
+  std::vector<Item> items;
+  items.reserve(attributes.size());
+  for (const auto& kv : attributes) {
+    std::string name = PrometheusLabelName(kv.key());
+    if (name.empty() || name.starts_with("__")) continue;  // reserved for Prometheus
+    std::string value = AnyValueToString(kv.value());
+    if (value.empty()) continue;  // an empty label value is no label
+    items.push_back({std::move(name), &kv.key(), std::move(value)});
+  }
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return a.name != b.name ? a.name < b.name : *a.key < *b.key;
+  });
+  const size_t first = out->size();
+  for (auto& item : items) {
+    if (out->size() > first && out->back().name == item.name) {
+      out->back().value += ";" + item.value;
+      continue;
+    }
+    out->push_back({std::move(item.name), std::move(item.value)});
+  }
+}
+
+// Labels shared by every point of one resource + scope.
+std::vector<Label> CommonLabels(const opentelemetry::proto::resource::v1::Resource& resource,
+                                const opentelemetry::proto::common::v1::InstrumentationScope& scope) {
+  std::vector<Label> labels;
+  AddAttributeLabels(resource.attributes(), &labels);
+  std::string service_name, service_namespace, instance;
+  for (const auto& kv : resource.attributes()) {
+    if (kv.key() == "service.name") service_name = AnyValueToString(kv.value());
+    if (kv.key() == "service.namespace") service_namespace = AnyValueToString(kv.value());
+    if (kv.key() == "service.instance.id") instance = AnyValueToString(kv.value());
+  }
+  auto set = [&labels](std::string name, std::string value) {
+    if (value.empty()) return;
+    for (auto& l : labels) {
+      if (l.name == name) {
+        l.value = std::move(value);
+        return;
+      }
+    }
+    labels.push_back({std::move(name), std::move(value)});
+  };
+  if (!service_name.empty()) {
+    set("job", service_namespace.empty() ? service_name : service_namespace + "/" + service_name);
+  }
+  set("instance", instance);
+  set("otel_scope_name", scope.name());
+  set("otel_scope_version", scope.version());
+  return labels;
+}
+
+uint64_t BoundsHash(const google::protobuf::RepeatedField<double>& bounds) {
+  uint64_t h = 1469598103934665603ULL ^ static_cast<uint64_t>(bounds.size());
+  for (double b : bounds) {
+    uint64_t bits;
+    std::memcpy(&bits, &b, sizeof bits);
+    h = (h ^ bits) * 1099511628211ULL;
+  }
+  return h;
+}
+
+// Per-request translation state.
+class Translation {
+ public:
+  Translation(DeltaToCumulative* accumulator, const TranslateLimits& limits, int64_t now_ns,
+              MetricBatch* batch, Rejections* rejections)
+      : accumulator_(accumulator), limits_(limits), now_ns_(now_ns), batch_(batch),
+        rejections_(rejections) {}
+
+  void Metric(const std::vector<Label>& common, const pbm::Metric& metric);
+
+ private:
+  // Returns the family index, or -1 (and rejects `points`) on a type conflict.
+  int Family(const pbm::Metric& metric, const std::string& name, MetricType type, int points);
+  // Builds the labels of one point; empty optional + rejection on a limit violation.
+  bool PointLabels(const std::vector<Label>& common, const std::string& metric_name,
+                   const google::protobuf::RepeatedPtrField<KeyValue>& attributes, size_t index,
+                   std::vector<Label>* out);
+  bool CheckTime(const std::string& metric_name, size_t index, uint64_t start_ns, uint64_t time_ns,
+                 bool require_order);
+  void Emit(std::vector<Label> labels, std::string_view name, int64_t time_ns, double value,
+            int64_t start_ns, int family);
+  void Reject(const std::string& metric_name, size_t index, const std::string& why) {
+    rejections_->Add(1, fmt::format("metric '{}' data point {}: {}", metric_name, index, why));
+  }
+
+  void Gauge(const std::vector<Label>& common, const pbm::Metric& metric);
+  void Sum(const std::vector<Label>& common, const pbm::Metric& metric);
+  void Histogram(const std::vector<Label>& common, const pbm::Metric& metric);
+  void Summary(const std::vector<Label>& common, const pbm::Metric& metric);
+
+  DeltaToCumulative* accumulator_;
+  const TranslateLimits& limits_;
+  int64_t now_ns_;
+  MetricBatch* batch_;
+  Rejections* rejections_;
+  std::unordered_map<std::string, int> families_;
+};
+
+int Translation::Family(const pbm::Metric& metric, const std::string& name, MetricType type,
+                        int points) {
+  auto [it, inserted] = families_.try_emplace(name, static_cast<int>(batch_->families.size()));
+  if (inserted) {
+    batch_->families.push_back({name, type, metric.description(), metric.unit()});
+    return it->second;
+  }
+  if (batch_->families[it->second].type != type) {
+    rejections_->Add(points, fmt::format("metric '{}': name '{}' is already used by a {} in this "
+                                         "request",
+                                         metric.name(), name,
+                                         MetricTypeName(batch_->families[it->second].type)));
+    return -1;
+  }
+  return it->second;
+}
+
+bool Translation::PointLabels(const std::vector<Label>& common, const std::string& metric_name,
+                              const google::protobuf::RepeatedPtrField<KeyValue>& attributes,
+                              size_t index, std::vector<Label>* out) {
+  if (attributes.size() > limits_.max_attributes) {
+    Reject(metric_name, index, fmt::format("{} attributes, limit is {}", attributes.size(),
+                                           limits_.max_attributes));
+    return false;
+  }
+  std::vector<Label> point;
+  AddAttributeLabels(attributes, &point);
+  *out = common;
+  for (auto& l : point) {
+    auto it = std::find_if(out->begin(), out->end(),
+                           [&l](const Label& c) { return c.name == l.name; });
+    if (it != out->end()) {
+      it->value = std::move(l.value);  // the data point's attribute is the more specific
+    } else {
+      out->push_back(std::move(l));
+    }
+  }
+  for (const auto& l : *out) {
+    if (l.value.size() > limits_.max_label_value_bytes) {
+      Reject(metric_name, index, fmt::format("label '{}' value is {} bytes, limit is {}", l.name,
+                                             l.value.size(), limits_.max_label_value_bytes));
+      return false;
+    }
+    if (!IsValidUtf8(l.value)) {
+      Reject(metric_name, index, fmt::format("label '{}' value is not valid UTF-8", l.name));
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Translation::CheckTime(const std::string& metric_name, size_t index, uint64_t start_ns,
+                            uint64_t time_ns, bool require_order) {
+  if (time_ns == 0) {
+    Reject(metric_name, index, "timeUnixNano is missing (0)");
+    return false;
+  }
+  if (time_ns < static_cast<uint64_t>(kYear2000Nanos) ||
+      time_ns > static_cast<uint64_t>(now_ns_ + kMaxFutureNanos)) {
+    Reject(metric_name, index,
+           fmt::format("timeUnixNano {} is implausible (before 2000 or more than 1h ahead of "
+                       "the server clock)",
+                       time_ns));
+    return false;
+  }
+  if (require_order && start_ns != 0 && start_ns > time_ns) {
+    Reject(metric_name, index,
+           fmt::format("startTimeUnixNano {} is after timeUnixNano {}", start_ns, time_ns));
+    return false;
+  }
+  return true;
+}
+
+void Translation::Emit(std::vector<Label> labels, std::string_view name, int64_t time_ns,
+                       double value, int64_t start_ns, int family) {
+  labels.push_back({std::string(kMetricNameLabel), std::string(name)});
+  MetricSample sample;
+  sample.labels = Labels(std::move(labels));
+  sample.timestamp_ms = time_ns / kNanosPerMilli;
+  sample.value = value;
+  sample.start_timestamp_ms = start_ns / kNanosPerMilli;
+  sample.family = static_cast<uint32_t>(family);
+  batch_->samples.push_back(std::move(sample));
+}
+
+void Translation::Metric(const std::vector<Label>& common, const pbm::Metric& metric) {
+  switch (metric.data_case()) {
+    case pbm::Metric::kGauge: Gauge(common, metric); break;
+    case pbm::Metric::kSum: Sum(common, metric); break;
+    case pbm::Metric::kHistogram: Histogram(common, metric); break;
+    case pbm::Metric::kSummary: Summary(common, metric); break;
+    case pbm::Metric::kExponentialHistogram:
+      rejections_->Add(metric.exponential_histogram().data_points_size(),
+                       fmt::format("metric '{}': exponential histograms are not supported (the "
+                                   "Prometheus text formats cannot carry them)",
+                                   metric.name()));
+      break;
+    case pbm::Metric::DATA_NOT_SET:
+      rejections_->Add(0, fmt::format("metric '{}' has no data (no gauge, sum, histogram or "
+                                      "summary)",
+                                      metric.name()));
+      break;
+  }
+}
+
+// A number point's value; false when it has none (and is not a "no recorded value" marker).
+bool NumberValue(const pbm::NumberDataPoint& p, double* value) {
+  if (p.flags() & pbm::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK) {
+    *value = StaleNaN();
+    return true;
+  }
+  switch (p.value_case()) {
+    case pbm::NumberDataPoint::kAsDouble:
+      *value = std::isnan(p.as_double()) ? std::nan("") : p.as_double();
+      return true;
+    case pbm::NumberDataPoint::kAsInt: *value = static_cast<double>(p.as_int()); return true;
+    case pbm::NumberDataPoint::VALUE_NOT_SET: return false;
+  }
+  return false;
+}
+
+void Translation::Gauge(const std::vector<Label>& common, const pbm::Metric& metric) {
+  const auto& points = metric.gauge().data_points();
+  std::string name = PrometheusMetricName(metric.name(), metric.unit(), OtlpMetricKind::kGauge);
+  int family = Family(metric, name, MetricType::kGauge, points.size());
+  if (family < 0) return;
+  for (int i = 0; i < points.size(); ++i) {
+    const auto& p = points[i];
+    double value;
+    if (!NumberValue(p, &value)) {
+      Reject(metric.name(), i, "no value (neither asDouble nor asInt)");
+      continue;
+    }
+    std::vector<Label> labels;
+    if (!CheckTime(metric.name(), i, 0, p.time_unix_nano(), false) ||
+        !PointLabels(common, metric.name(), p.attributes(), i, &labels)) {
+      continue;
+    }
+    Emit(std::move(labels), name, p.time_unix_nano(), value, 0, family);
+  }
+}
+
+void Translation::Sum(const std::vector<Label>& common, const pbm::Metric& metric) {
+  const auto& sum = metric.sum();
+  const auto& points = sum.data_points();
+  if (sum.aggregation_temporality() != pbm::AGGREGATION_TEMPORALITY_DELTA &&
+      sum.aggregation_temporality() != pbm::AGGREGATION_TEMPORALITY_CUMULATIVE) {
+    rejections_->Add(points.size(), fmt::format("metric '{}': sum has no aggregationTemporality "
+                                                "(must be 1 delta or 2 cumulative)",
+                                                metric.name()));
+    return;
+  }
+  const bool delta = sum.aggregation_temporality() == pbm::AGGREGATION_TEMPORALITY_DELTA;
+  const bool monotonic = sum.is_monotonic();
+  std::string name = PrometheusMetricName(
+      metric.name(), metric.unit(),
+      monotonic ? OtlpMetricKind::kMonotonicSum : OtlpMetricKind::kNonMonotonicSum);
+  int family = Family(metric, name, monotonic ? MetricType::kCounter : MetricType::kGauge,
+                      points.size());
+  if (family < 0) return;
+  for (int i = 0; i < points.size(); ++i) {
+    const auto& p = points[i];
+    double value;
+    if (!NumberValue(p, &value)) {
+      Reject(metric.name(), i, "no value (neither asDouble nor asInt)");
+      continue;
+    }
+    const bool stale = IsStaleNaN(value);
+    if (!stale && monotonic && (!std::isfinite(value) || value < 0)) {
+      Reject(metric.name(), i,
+             fmt::format("value {} is not a finite non-negative number, as a monotonic sum "
+                         "requires",
+                         FormatGoFloat(value)));
+      continue;
+    }
+    if (!stale && !std::isfinite(value) && delta) {
+      Reject(metric.name(), i, fmt::format("delta value {} is not finite", FormatGoFloat(value)));
+      continue;
+    }
+    std::vector<Label> labels;
+    if (!CheckTime(metric.name(), i, p.start_time_unix_nano(), p.time_unix_nano(), true) ||
+        !PointLabels(common, metric.name(), p.attributes(), i, &labels)) {
+      continue;
+    }
+    if (!delta || stale) {
+      Emit(std::move(labels), name, p.time_unix_nano(), value, p.start_time_unix_nano(), family);
+      continue;
+    }
+    std::vector<Label> key_labels = labels;
+    key_labels.push_back({std::string(kMetricNameLabel), name});
+    DeltaToCumulative::Cumulative cumulative;
+    DeltaToCumulative::Point point{static_cast<int64_t>(p.start_time_unix_nano()),
+                                   static_cast<int64_t>(p.time_unix_nano()),
+                                   std::span<const double>(&value, 1), 0};
+    if (accumulator_->Add(Labels(std::move(key_labels)), point, now_ns_, &cumulative) ==
+        DeltaToCumulative::Outcome::kDuplicate) {
+      continue;  // a retried point: already counted
+    }
+    Emit(std::move(labels), name, cumulative.timestamp_ns, cumulative.values[0],
+         cumulative.start_ns, family);
+  }
+}
+
+void Translation::Histogram(const std::vector<Label>& common, const pbm::Metric& metric) {
+  const auto& hist = metric.histogram();
+  const auto& points = hist.data_points();
+  if (hist.aggregation_temporality() != pbm::AGGREGATION_TEMPORALITY_DELTA &&
+      hist.aggregation_temporality() != pbm::AGGREGATION_TEMPORALITY_CUMULATIVE) {
+    rejections_->Add(points.size(), fmt::format("metric '{}': histogram has no "
+                                                "aggregationTemporality",
+                                                metric.name()));
+    return;
+  }
+  const bool delta = hist.aggregation_temporality() == pbm::AGGREGATION_TEMPORALITY_DELTA;
+  std::string name =
+      PrometheusMetricName(metric.name(), metric.unit(), OtlpMetricKind::kHistogram);
+  int family = Family(metric, name, MetricType::kHistogram, points.size());
+  if (family < 0) return;
+  for (int i = 0; i < points.size(); ++i) {
+    const auto& p = points[i];
+    const auto& bounds = p.explicit_bounds();
+    const auto& counts = p.bucket_counts();
+    if (!counts.empty() && counts.size() != bounds.size() + 1) {
+      Reject(metric.name(), i, fmt::format("{} bucket counts for {} explicit bounds (need {})",
+                                           counts.size(), bounds.size(), bounds.size() + 1));
+      continue;
+    }
+    bool bounds_ok = true;
+    for (int b = 0; b < bounds.size(); ++b) {
+      if (!std::isfinite(bounds[b]) || (b > 0 && bounds[b] <= bounds[b - 1])) bounds_ok = false;
+    }
+    if (!bounds_ok) {
+      Reject(metric.name(), i, "explicit bounds must be finite and strictly increasing");
+      continue;
+    }
+    if (p.has_sum() && !std::isfinite(p.sum())) {
+      Reject(metric.name(), i, "sum is not finite");
+      continue;
+    }
+    std::vector<Label> labels;
+    if (!CheckTime(metric.name(), i, p.start_time_unix_nano(), p.time_unix_nano(), true) ||
+        !PointLabels(common, metric.name(), p.attributes(), i, &labels)) {
+      continue;
+    }
+    // values = per-bucket counts…, sum, count
+    std::vector<double> values;
+    values.reserve(counts.size() + 2);
+    for (uint64_t c : counts) values.push_back(static_cast<double>(c));
+    values.push_back(p.has_sum() ? p.sum() : 0);
+    values.push_back(static_cast<double>(p.count()));
+    int64_t time_ns = p.time_unix_nano();
+    int64_t start_ns = p.start_time_unix_nano();
+    const bool stale = p.flags() & pbm::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK;
+    if (delta && !stale) {
+      std::vector<Label> key_labels = labels;
+      key_labels.push_back({std::string(kMetricNameLabel), name});
+      DeltaToCumulative::Cumulative cumulative;
+      DeltaToCumulative::Point point{start_ns, time_ns, values, BoundsHash(bounds)};
+      if (accumulator_->Add(Labels(std::move(key_labels)), point, now_ns_, &cumulative) ==
+          DeltaToCumulative::Outcome::kDuplicate) {
+        continue;
+      }
+      values = std::move(cumulative.values);
+      time_ns = cumulative.timestamp_ns;
+      start_ns = cumulative.start_ns;
+    }
+    const double count = values.back();
+    const double sum_value = values[values.size() - 2];
+    double running = 0;
+    for (int b = 0; b < counts.size(); ++b) {
+      running += values[b];
+      std::vector<Label> bucket = labels;
+      bucket.push_back({"le", b < bounds.size() ? FormatGoFloat(bounds[b]) : "+Inf"});
+      Emit(std::move(bucket), name + "_bucket", time_ns, stale ? StaleNaN() : running, start_ns,
+           family);
+    }
+    if (counts.empty()) {
+      std::vector<Label> bucket = labels;
+      bucket.push_back({"le", "+Inf"});
+      Emit(std::move(bucket), name + "_bucket", time_ns, stale ? StaleNaN() : count, start_ns,
+           family);
+    }
+    if (p.has_sum() || stale) {
+      Emit(labels, name + "_sum", time_ns, stale ? StaleNaN() : sum_value, start_ns, family);
+    }
+    Emit(std::move(labels), name + "_count", time_ns, stale ? StaleNaN() : count, start_ns,
+         family);
+  }
+}
+
+void Translation::Summary(const std::vector<Label>& common, const pbm::Metric& metric) {
+  const auto& points = metric.summary().data_points();
+  std::string name = PrometheusMetricName(metric.name(), metric.unit(), OtlpMetricKind::kSummary);
+  int family = Family(metric, name, MetricType::kSummary, points.size());
+  if (family < 0) return;
+  for (int i = 0; i < points.size(); ++i) {
+    const auto& p = points[i];
+    bool quantiles_ok = std::isfinite(p.sum());
+    for (const auto& q : p.quantile_values()) {
+      if (!(q.quantile() >= 0 && q.quantile() <= 1)) quantiles_ok = false;
+    }
+    if (!quantiles_ok) {
+      Reject(metric.name(), i, "summary sum must be finite and quantiles within [0, 1]");
+      continue;
+    }
+    std::vector<Label> labels;
+    if (!CheckTime(metric.name(), i, p.start_time_unix_nano(), p.time_unix_nano(), true) ||
+        !PointLabels(common, metric.name(), p.attributes(), i, &labels)) {
+      continue;
+    }
+    const bool stale = p.flags() & pbm::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK;
+    int64_t t = p.time_unix_nano(), s = p.start_time_unix_nano();
+    for (const auto& q : p.quantile_values()) {
+      std::vector<Label> ql = labels;
+      ql.push_back({"quantile", FormatGoFloat(q.quantile())});
+      Emit(std::move(ql), name, t, stale ? StaleNaN() : q.value(), s, family);
+    }
+    Emit(labels, name + "_sum", t, stale ? StaleNaN() : p.sum(), s, family);
+    Emit(std::move(labels), name + "_count", t,
+         stale ? StaleNaN() : static_cast<double>(p.count()), s, family);
+  }
+}
+
+}  // namespace
+
+int64_t PointCount(const pbm::Metric& m) {
+  switch (m.data_case()) {
+    case pbm::Metric::kGauge: return m.gauge().data_points_size();
+    case pbm::Metric::kSum: return m.sum().data_points_size();
+    case pbm::Metric::kHistogram: return m.histogram().data_points_size();
+    case pbm::Metric::kExponentialHistogram: return m.exponential_histogram().data_points_size();
+    case pbm::Metric::kSummary: return m.summary().data_points_size();
+    case pbm::Metric::DATA_NOT_SET: return 0;
+  }
+  return 0;
+}
+
+void Rejections::Add(int64_t count, const std::string& reason) {
+  count_ += count;
+  if (reasons_.size() < kMaxReasons) {
+    reasons_.push_back(reason);
+  } else {
+    ++omitted_;
+  }
+}
+
+std::string Rejections::Message() const {
+  if (reasons_.empty()) return "";
+  std::string out = fmt::format("{}", fmt::join(reasons_, "; "));
+  if (omitted_ > 0) out += fmt::format("; and {} more", omitted_);
+  return out;
+}
+
+void MetricsTranslator::Translate(const ExportMetricsServiceRequest& request, int64_t now_ns,
+                                  MetricBatch* batch, Rejections* rejections) const {
+  Translation t(accumulator_, limits_, now_ns, batch, rejections);
+  for (const auto& rm : request.resource_metrics()) {
+    if (rm.resource().attributes_size() > limits_.max_attributes) {
+      int64_t n = 0;
+      for (const auto& sm : rm.scope_metrics()) {
+        for (const auto& m : sm.metrics()) n += PointCount(m);
+      }
+      rejections->Add(n, fmt::format("resource has {} attributes, limit is {}",
+                                     rm.resource().attributes_size(), limits_.max_attributes));
+      continue;
+    }
+    for (const auto& sm : rm.scope_metrics()) {
+      std::vector<Label> common = CommonLabels(rm.resource(), sm.scope());
+      for (const auto& metric : sm.metrics()) t.Metric(common, metric);
+    }
+  }
+}
+
+int64_t MetricsTranslator::CountDataPoints(const ExportMetricsServiceRequest& request) {
+  int64_t n = 0;
+  for (const auto& rm : request.resource_metrics()) {
+    for (const auto& sm : rm.scope_metrics()) {
+      for (const auto& m : sm.metrics()) n += PointCount(m);
+    }
+  }
+  return n;
+}
+
+}  // namespace otelite::otlp

@@ -1,0 +1,134 @@
+#include "ingest/otlp/receiver.h"
+
+#include <fmt/format.h>
+
+#include "core/units.h"
+#include "ingest/gzip.h"
+#include "ingest/otlp/json_decode.h"
+
+namespace otelite::otlp {
+
+OtlpReceiver::OtlpReceiver(ReceiverOptions options, MetricAppender* metrics, LogAppender* logs)
+    : options_(std::move(options)),
+      metrics_(metrics),
+      logs_(logs),
+      admission_(options_.max_inflight_bytes, options_.memory_limit_bytes),
+      accumulator_(options_.delta_state_expiry),
+      metrics_translator_(&accumulator_, options_.limits),
+      logs_translator_(options_.limits, options_.loki_index_attributes) {}
+
+template <typename Request>
+Status OtlpReceiver::Decode(std::string_view body, Encoding encoding, bool gzip,
+                            Request* out) const {
+  std::string inflated;
+  if (gzip) {
+    auto r = Gunzip(body, options_.max_body_bytes);
+    if (!r.ok()) return r.status();
+    inflated = std::move(r).value();
+    body = inflated;
+  } else if (body.size() > options_.max_body_bytes) {
+    return Status::TooLarge(fmt::format("request body is {} bytes, limit is {}", body.size(),
+                                        options_.max_body_bytes));
+  }
+  if (encoding == Encoding::kJson) return DecodeJson(body, out);
+  if (!out->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+    return Status::InvalidArgument(fmt::format(
+        "request body is not a valid {} protobuf message ({} bytes)",
+        out->GetDescriptor()->name(), body.size()));
+  }
+  return Status::Ok();
+}
+
+Status OtlpReceiver::DecodeMetrics(std::string_view body, Encoding encoding, bool gzip,
+                                   ExportMetricsServiceRequest* out) const {
+  return Decode(body, encoding, gzip, out);
+}
+
+Status OtlpReceiver::DecodeLogs(std::string_view body, Encoding encoding, bool gzip,
+                                ExportLogsServiceRequest* out) const {
+  return Decode(body, encoding, gzip, out);
+}
+
+ExportResult OtlpReceiver::ExportMetrics(const ExportMetricsServiceRequest& request,
+                                         size_t wire_bytes) {
+  auto ticket = admission_.Admit(wire_bytes);
+  if (!ticket.ok()) return {ticket.status()};
+  MetricBatch batch;
+  Rejections rejections;
+  metrics_translator_.Translate(request, NowUnixNanos(), &batch, &rejections);
+  if (!batch.empty()) {
+    Status st = metrics_->AppendMetrics(batch);
+    if (!st.ok()) {
+      requests_failed_.fetch_add(1, std::memory_order_relaxed);
+      return {Status::Unavailable(fmt::format("storage did not accept the data: {}",
+                                              st.message()))};
+    }
+  }
+  int64_t total = MetricsTranslator::CountDataPoints(request);
+  metric_points_accepted_.fetch_add(total - rejections.count(), std::memory_order_relaxed);
+  metric_points_rejected_.fetch_add(rejections.count(), std::memory_order_relaxed);
+  return {Status::Ok(), rejections.count(), rejections.Message()};
+}
+
+ExportResult OtlpReceiver::ExportLogs(const ExportLogsServiceRequest& request,
+                                      size_t wire_bytes) {
+  auto ticket = admission_.Admit(wire_bytes);
+  if (!ticket.ok()) return {ticket.status()};
+  LogBatch batch;
+  Rejections rejections;
+  logs_translator_.Translate(request, NowUnixNanos(), &batch, &rejections);
+  if (!batch.streams.empty()) {
+    Status st = logs_->AppendLogs(batch);
+    if (!st.ok()) {
+      requests_failed_.fetch_add(1, std::memory_order_relaxed);
+      return {Status::Unavailable(fmt::format("storage did not accept the data: {}",
+                                              st.message()))};
+    }
+  }
+  int64_t total = LogsTranslator::CountLogRecords(request);
+  log_records_accepted_.fetch_add(total - rejections.count(), std::memory_order_relaxed);
+  log_records_rejected_.fetch_add(rejections.count(), std::memory_order_relaxed);
+  return {Status::Ok(), rejections.count(), rejections.Message()};
+}
+
+ExportResult OtlpReceiver::ExportMetricsBody(std::string_view body, Encoding encoding,
+                                             bool gzip) {
+  // Admission before decoding too: decoding is where a flood costs memory.
+  auto ticket = admission_.Admit(body.size());
+  if (!ticket.ok()) return {ticket.status()};
+  ExportMetricsServiceRequest request;
+  if (Status st = DecodeMetrics(body, encoding, gzip, &request); !st.ok()) {
+    requests_failed_.fetch_add(1, std::memory_order_relaxed);
+    return {st};
+  }
+  ticket = Admission::Ticket();
+  return ExportMetrics(request, body.size());
+}
+
+ExportResult OtlpReceiver::ExportLogsBody(std::string_view body, Encoding encoding, bool gzip) {
+  auto ticket = admission_.Admit(body.size());
+  if (!ticket.ok()) return {ticket.status()};
+  ExportLogsServiceRequest request;
+  if (Status st = DecodeLogs(body, encoding, gzip, &request); !st.ok()) {
+    requests_failed_.fetch_add(1, std::memory_order_relaxed);
+    return {st};
+  }
+  ticket = Admission::Ticket();
+  return ExportLogs(request, body.size());
+}
+
+void OtlpReceiver::ExpireState(int64_t now_ns) { accumulator_.Expire(now_ns); }
+
+ReceiverStats OtlpReceiver::Stats() const {
+  ReceiverStats s;
+  s.metric_points_accepted = metric_points_accepted_.load(std::memory_order_relaxed);
+  s.metric_points_rejected = metric_points_rejected_.load(std::memory_order_relaxed);
+  s.log_records_accepted = log_records_accepted_.load(std::memory_order_relaxed);
+  s.log_records_rejected = log_records_rejected_.load(std::memory_order_relaxed);
+  s.requests_failed = requests_failed_.load(std::memory_order_relaxed);
+  s.requests_refused = admission_.refused();
+  s.delta_series = accumulator_.SeriesCount();
+  return s;
+}
+
+}  // namespace otelite::otlp

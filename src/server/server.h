@@ -1,0 +1,37 @@
+// The otelite process: wires ingest, storage, the exporter and the listeners together and
+// owns their lifecycle. Start() binds every configured port (failing with a one-line reason
+// when one is taken) and serves; Shutdown() stops accepting, finishes in-flight requests and
+// flushes.
+#pragma once
+
+#include <memory>
+
+#include "core/config.h"
+#include "core/status.h"
+
+namespace otelite::server {
+
+class Server {
+ public:
+  explicit Server(ServeConfig config);
+  ~Server();
+
+  Status Start();
+  void Shutdown();
+
+  // Bound ports (after Start), useful when a port was configured as 0 … in tests.
+  struct Ports {
+    int otlp_grpc = 0;
+    int otlp_http = 0;
+    int exporter = 0;
+  };
+  Ports ports() const;
+
+  struct Components;
+
+ private:
+  ServeConfig config_;
+  std::unique_ptr<Components> c_;
+};
+
+}  // namespace otelite::server

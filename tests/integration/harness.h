@@ -1,0 +1,61 @@
+// Test harness: runs the real otelite binary on free ports with a temporary data directory
+// and talks to it over real HTTP (Boost.Beast) and gRPC clients.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace otelite::testing {
+
+int FreePort();
+std::string ReadFile(const std::string& path);
+// ../shared (fixtures, conformance) when present, else empty.
+std::string SharedDir();
+
+struct HttpResult {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string error;                           // transport error, if any
+};
+
+HttpResult HttpCall(int port, const std::string& method, const std::string& target,
+                    const std::string& body = "",
+                    const std::map<std::string, std::string>& headers = {});
+
+class OteliteProcess {
+ public:
+  // Starts `otelite serve` with the given extra flags on free ports; waits until the exporter
+  // answers. Returns nullptr (and fills *error) if it exits or does not get ready in 10 s.
+  static std::unique_ptr<OteliteProcess> Start(const std::vector<std::string>& extra_args = {},
+                                               std::string* error = nullptr);
+  ~OteliteProcess();
+
+  int grpc_port() const { return grpc_port_; }
+  int http_port() const { return http_port_; }
+  int exporter_port() const { return exporter_port_; }
+  pid_t pid() const { return pid_; }
+  const std::string& data_dir() const { return data_dir_; }
+
+  // Sends `signal`, waits for exit, returns the exit status (or -signal if killed).
+  int Stop(int signal = 15);
+  std::string Stderr() const;
+  // GET /metrics in text format.
+  std::string Scrape(const std::string& accept = "") const;
+
+ private:
+  pid_t pid_ = -1;
+  int grpc_port_ = 0, http_port_ = 0, exporter_port_ = 0;
+  std::string data_dir_;
+  std::string stderr_path_;
+};
+
+// Runs a command, returns its exit status; stdout/stderr captured into *output.
+int RunCommand(const std::vector<std::string>& argv, std::string* output, int timeout_seconds = 30);
+
+}  // namespace otelite::testing
