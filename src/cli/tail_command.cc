@@ -202,7 +202,8 @@ int RunTail(const TailArgs& args) {
   while (!parser.is_done()) {
     parser.get().body().data = chunk;
     parser.get().body().size = sizeof chunk;
-    http::read(stream, buffer, parser, ec);
+    // read_some returns as soon as a piece arrived: a tail stream never completes.
+    http::read_some(stream, buffer, parser, ec);
     if (ec == http::error::need_buffer) ec = {};
     if (ec) break;
     pending.append(chunk, sizeof chunk - parser.get().body().size);

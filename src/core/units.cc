@@ -50,7 +50,7 @@ std::string FormatDuration(Duration d) {
   if (ms == 0) return "0s";
   std::string out;
   struct U { int64_t ms; const char* name; };
-  static constexpr U kUnits[] = {{86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
+  static constexpr U kUnits[] = {{3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
   for (const auto& u : kUnits) {
     if (ms >= u.ms) {
       out += fmt::format("{}{}", ms / u.ms, u.name);
