@@ -598,8 +598,9 @@ Result<TextEdit> MergeIntoSettingsJson(std::optional<std::string_view> existing,
   rapidjson::Document typed;
   typed.Parse<kTyped>(text.data(), text.size());
   if (typed.HasParseError()) {
-    return Status::InvalidArgument(std::string("not valid JSON: ") +
-                                   rapidjson::GetParseError_En(typed.GetParseError()) + " (" +
+    std::string reason = rapidjson::GetParseError_En(typed.GetParseError());
+    if (!reason.empty() && reason.back() == '.') reason.pop_back();
+    return Status::InvalidArgument("not valid JSON: " + reason + " (" +
                                    LineAndColumn(text, typed.GetErrorOffset()) + ")");
   }
   rapidjson::Document raw;

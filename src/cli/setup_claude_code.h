@@ -33,7 +33,7 @@ struct SetupOptions {
   std::string protocol = "grpc";  // grpc | http/protobuf | http/json
   // OTEL_EXPORTER_OTLP_ENDPOINT; empty: http://<host>:<grpc_port or http_port by protocol>.
   std::string endpoint;
-  std::string host = "localhost";
+  std::string host = "127.0.0.1";  // what `otelite serve` listens on by default
   int grpc_port = 4317;
   int http_port = 4318;
   int metric_export_interval_ms = 10000;

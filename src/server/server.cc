@@ -147,8 +147,11 @@ void Server::Shutdown() {
   c.tail.Close();
   constexpr auto kGrace = std::chrono::seconds(10);
   if (c.grpc) c.grpc->Shutdown(std::chrono::system_clock::now() + kGrace);
+  spdlog::debug("otelite: gRPC stopped");
   if (c.otlp_http) c.otlp_http->Stop(kGrace);
+  spdlog::debug("otelite: OTLP/HTTP stopped");
   if (c.exporter_http) c.exporter_http->Stop(std::chrono::seconds(2));
+  spdlog::debug("otelite: exporter stopped");
   c_.reset();
   spdlog::info("otelite: stopped");
 }

@@ -43,7 +43,7 @@ TEST(SetupEnv, GrpcDefaultsInDisplayOrder) {
       {"OTEL_METRICS_EXPORTER", "otlp"},
       {"OTEL_LOGS_EXPORTER", "otlp"},
       {"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
-      {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4317"},
+      {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317"},
       {"OTEL_METRIC_EXPORT_INTERVAL", "10000"},
       {"OTEL_LOGS_EXPORT_INTERVAL", "5000"},
       {"OTEL_METRICS_INCLUDE_SESSION_ID", "true"},
@@ -60,7 +60,7 @@ TEST(SetupEnv, HttpProtocolsUseTheHttpPort) {
     options.protocol = protocol;
     const ClaudeCodeEnv env = EnvFor(options);
     EXPECT_EQ(Value(env, "OTEL_EXPORTER_OTLP_PROTOCOL"), protocol);
-    EXPECT_EQ(Value(env, "OTEL_EXPORTER_OTLP_ENDPOINT"), "http://localhost:4318") << protocol;
+    EXPECT_EQ(Value(env, "OTEL_EXPORTER_OTLP_ENDPOINT"), "http://127.0.0.1:4318") << protocol;
   }
 }
 
@@ -120,9 +120,9 @@ TEST(SetupEnv, BadFlagsAreRefusedByName) {
 
 TEST(SetupEnv, ExportLinesQuoteOnlyWhenNeeded) {
   ClaudeCodeEnv env;
-  env.set = {{"A", "http://localhost:4317"}, {"B", "x y"}, {"C", "it's"}, {"D", ""}};
+  env.set = {{"A", "http://127.0.0.1:4317"}, {"B", "x y"}, {"C", "it's"}, {"D", ""}};
   EXPECT_EQ(ExportLines(env),
-            "export A=http://localhost:4317\n"
+            "export A=http://127.0.0.1:4317\n"
             "export B='x y'\n"
             "export C='it'\\''s'\n"
             "export D=''\n");
@@ -151,7 +151,7 @@ TEST(SetupJson, MergeKeepsOtherKeysOrderAndNumberSpelling) {
     "CLAUDE_CODE_ENABLE_TELEMETRY": "1",
     "OTEL_LOGS_EXPORTER": "otlp",
     "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
-    "OTEL_EXPORTER_OTLP_ENDPOINT": "http://localhost:4317",
+    "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4317",
     "OTEL_LOGS_EXPORT_INTERVAL": "5000",
     "OTEL_METRICS_INCLUDE_SESSION_ID": "true",
     "OTEL_LOG_TOOL_DETAILS": "1",
@@ -369,7 +369,7 @@ TEST_F(SetupRun, DefaultPrintsExportLinesAndHowToApply) {
   options.protocol = "http/json";
   EXPECT_EQ(Run(options), 0);
   const std::string out = out_.str();
-  EXPECT_NE(out.find("export OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318\n"),
+  EXPECT_NE(out.find("export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318\n"),
             std::string::npos);
   EXPECT_NE(out.find("otelite setup claude-code --protocol http/json --write"), std::string::npos);
   // Every line is shell: an export or a comment, so the output can be eval'ed.
@@ -534,7 +534,7 @@ TEST_F(SetupRun, RegisteredCommandParsesFlagsAndReportsFailure) {
       false);
   const std::string written = Read(settings_);
   EXPECT_NE(written.find("\"OTEL_EXPORTER_OTLP_PROTOCOL\": \"http/protobuf\""), std::string::npos);
-  EXPECT_NE(written.find("http://localhost:4318"), std::string::npos);
+  EXPECT_NE(written.find("http://127.0.0.1:4318"), std::string::npos);
   EXPECT_EQ(written.find("OTEL_LOG_USER_PROMPTS"), std::string::npos);
 
   CLI::App failing("otelite");

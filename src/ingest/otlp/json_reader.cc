@@ -61,8 +61,8 @@ template <typename T>
 std::errc ParseDecimal(std::string_view text, T* out) {
   if (text.empty()) return std::errc::invalid_argument;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out, 10);
-  if (ec != std::errc()) return ec;
-  return end == text.data() + text.size() ? std::errc() : std::errc::invalid_argument;
+  if (end != text.data() + text.size()) return std::errc::invalid_argument;  // "12x", "-", ...
+  return ec;
 }
 
 constexpr std::array<int8_t, 256> MakeHexTable() {
