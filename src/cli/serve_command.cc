@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
@@ -43,6 +44,17 @@ int RunServe(ServeArgs& args, CLI::App* cmd) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+
+  // libprotobuf reports parse problems of bad requests on stderr; the client already gets
+  // them as a 400, so they are debug messages here.
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel level, const char* file, int line,
+                                     const std::string& message) {
+    if (level >= google::protobuf::LOGLEVEL_FATAL) {
+      spdlog::critical("protobuf {}:{}: {}", file, line, message);
+    } else {
+      spdlog::debug("protobuf: {}", message);
+    }
+  });
 
   server::Server server(config);
   if (Status st = server.Start(); !st.ok()) {

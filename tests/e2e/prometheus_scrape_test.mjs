@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   Checks, EXIT_SKIP, describeExit, fetchText, formatLabels, freePorts, log, makeTempDir,
-  parseArgs, relClose, startProcess, stopProcess, tailText, waitFor,
+  parseArgs, startProcess, stopProcess, tailText, waitFor,
 } from './lib.mjs';
 
 // What otelcol-contrib's prometheus exporter calls Claude Code's metrics (DESIGN.md §3).

@@ -33,7 +33,8 @@ Status OtlpReceiver::Decode(std::string_view body, Encoding encoding, bool gzip,
   if (encoding == Encoding::kJson) return DecodeJson(body, out);
   if (!out->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
     return Status::InvalidArgument(fmt::format(
-        "request body is not a valid {} protobuf message ({} bytes)",
+        "request body is not a valid {} protobuf message ({} bytes: malformed, truncated, or a "
+        "string field that is not UTF-8)",
         out->GetDescriptor()->name(), body.size()));
   }
   return Status::Ok();
