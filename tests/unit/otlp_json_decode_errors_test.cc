@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "ingest/otlp/attributes.h"
 #include "ingest/otlp/json_decode.h"
 
 namespace otelite::otlp {
@@ -184,6 +185,19 @@ TEST(OtlpJsonErrors, JsonNestedDeeperThanTheParserAllows) {
   std::string message = ErrorOf<LogsRequest>(body);
   EXPECT_THAT(message, StartsWith("invalid JSON: "));
   EXPECT_THAT(message, HasSubstr("in resourceLogs[0].x[0][0][0]"));
+}
+
+TEST(OtlpJsonErrors, LocatingAParseErrorIsBoundedAndPrintable) {
+  // Unbalanced brackets far deeper than the parser's limit: the error scan stops there too.
+  std::string deep(size_t{4} << 20, '[');
+  EXPECT_THAT(ErrorOf<LogsRequest>(deep), StartsWith("invalid JSON: "));
+  // Keys in the path of a parse error are input: shortened without splitting UTF-8.
+  std::string key = "a";
+  for (int i = 0; i < 50; ++i) key += "\xc3\xa9";
+  std::string message = ErrorOf<LogsRequest>(R"({"resourceLogs":[{")" + key + R"(":01}]})");
+  EXPECT_THAT(message, HasSubstr(", in resourceLogs[0].a\xc3\xa9"));
+  EXPECT_THAT(message, HasSubstr("?...)"));
+  EXPECT_TRUE(IsValidUtf8(message)) << message;
 }
 
 TEST(OtlpJsonErrors, HugeNumbers) {

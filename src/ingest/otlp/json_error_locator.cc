@@ -119,7 +119,12 @@ class Scanner {
       } else if (c == '{' || c == '[') {
         if (!ValueWanted()) Found(Problem::kStructure, i);
         stack_.push_back({c == '{', {}, 0});
-        if (stack_.size() > max_depth_) Found(Problem::kDepth, i);
+        if (stack_.size() > max_depth_) {
+          // Deeper than the parser goes: say so if that is the error, and give up otherwise
+          // rather than let the stack grow with the body.
+          Found(Problem::kDepth, i);
+          return result_;
+        }
         want_ = c == '{' ? Want::kKeyOrClose : Want::kValueOrClose;
         ++i;
       } else if (c == '}' || c == ']') {
@@ -286,6 +291,8 @@ class Scanner {
     result_ = JsonErrorLocation{offset, Path()};
   }
 
+  // The path to the current position, printable: keys here are raw input, which may hold the
+  // very bytes that made the parse fail.
   std::string Path() const {
     std::string path;
     for (const Frame& frame : stack_) {
@@ -295,14 +302,31 @@ class Scanner {
         path += ']';
       } else if (!frame.key.empty()) {
         if (!path.empty()) path += '.';
-        path += frame.key;
+        path += frame.key.substr(0, kMaxKeyBytes);
+        if (frame.key.size() > kMaxKeyBytes) path += "...";
       }
     }
-    constexpr size_t kMaxPath = 240;  // deep-nesting errors would otherwise quote the whole stack
-    if (path.size() > kMaxPath)
-      path = path.substr(0, kMaxPath / 2) + "..." + path.substr(path.size() - kMaxPath / 2);
-    return path;
+    if (path.size() > kMaxPathBytes) {  // deep nesting: keep both ends
+      path =
+          path.substr(0, kMaxPathBytes / 2) + "..." + path.substr(path.size() - kMaxPathBytes / 2);
+    }
+    std::string printable;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(path.data());
+    for (size_t i = 0; i < path.size();) {
+      size_t length = Utf8SequenceLength(bytes + i, path.size() - i);
+      if (length == 0 || bytes[i] < 0x20 || bytes[i] == 0x7F) {
+        printable += '?';
+        ++i;
+      } else {
+        printable.append(path, i, length);
+        i += length;
+      }
+    }
+    return printable;
   }
+
+  static constexpr size_t kMaxKeyBytes = 64;
+  static constexpr size_t kMaxPathBytes = 240;
 
   std::string_view body_;
   Problem wanted_;

@@ -22,6 +22,15 @@ using simdjson::dom::element_type;
 
 constexpr size_t kMaxQuotedBytes = 64;
 
+// Shortens `s` to at most max_bytes without splitting a UTF-8 sequence; true if it did.
+bool Shorten(std::string_view* s, size_t max_bytes) {
+  if (s->size() <= max_bytes) return false;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>((*s)[end]) & 0xC0) == 0x80) --end;
+  *s = s->substr(0, end);
+  return true;
+}
+
 // The offending value as it should appear in a message: strings quoted and shortened, numbers
 // and literals as JSON, containers by kind.
 std::string Describe(Element value) {
@@ -32,12 +41,7 @@ std::string Describe(Element value) {
       return "an array";
     case element_type::STRING: {
       std::string_view s = value.get_string().value_unsafe();
-      bool shortened = s.size() > kMaxQuotedBytes;
-      if (shortened) {
-        size_t end = kMaxQuotedBytes;
-        while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-        s = s.substr(0, end);
-      }
+      bool shortened = Shorten(&s, kMaxQuotedBytes);
       return fmt::format("\"{}{}\"",
                          absl::Utf8SafeCHexEscape(absl::string_view(s.data(), s.size())),
                          shortened ? "..." : "");
@@ -99,7 +103,7 @@ Status JsonReader::ToStatus() const {
       fmt::format_to(std::back_inserter(message), "[{}]", it->index);
     } else {
       if (!message.empty()) message += '.';
-      message += it->key;
+      message += it->key;  // always one of the field names matched, never arbitrary input
     }
   }
   if (!message.empty()) message += ": ";
