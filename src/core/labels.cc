@@ -5,11 +5,14 @@
 namespace otelite {
 
 Labels::Labels(std::vector<Label> labels) : labels_(std::move(labels)) {
-  std::stable_sort(labels_.begin(), labels_.end(),
-                   [](const Label& a, const Label& b) { return a.name < b.name; });
+  auto by_name = [](const Label& a, const Label& b) { return a.name < b.name; };
+  if (!std::is_sorted(labels_.begin(), labels_.end(), by_name)) {
+    std::stable_sort(labels_.begin(), labels_.end(), by_name);
+  }
   labels_.erase(std::unique(labels_.begin(), labels_.end(),
                             [](const Label& a, const Label& b) { return a.name == b.name; }),
                 labels_.end());
+  hash_ = HashOf(labels_);
 }
 
 std::string_view Labels::Get(std::string_view name) const {
@@ -25,7 +28,7 @@ bool Labels::Has(std::string_view name) const {
   return it != labels_.end() && it->name == name;
 }
 
-uint64_t Labels::Hash() const {
+uint64_t Labels::HashOf(const std::vector<Label>& labels) {
   // FNV-1a over names and values with separators; stable across runs.
   uint64_t h = 1469598103934665603ULL;
   auto mix = [&h](std::string_view s) {
@@ -36,7 +39,7 @@ uint64_t Labels::Hash() const {
     h ^= 0xff;
     h *= 1099511628211ULL;
   };
-  for (const auto& l : labels_) {
+  for (const auto& l : labels) {
     mix(l.name);
     mix(l.value);
   }

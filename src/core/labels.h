@@ -20,8 +20,9 @@ inline constexpr std::string_view kMetricNameLabel = "__name__";
 
 class Labels {
  public:
-  Labels() = default;
-  // Sorts by name; later duplicates of a name are dropped (callers resolve conflicts first).
+  Labels() : hash_(HashOf(labels_)) {}
+  // Sorts by name (nothing to do when already sorted, the fast path); later duplicates of a
+  // name are dropped (callers resolve conflicts first). The hash is computed once here.
   explicit Labels(std::vector<Label> labels);
 
   const std::vector<Label>& items() const { return labels_; }
@@ -30,15 +31,20 @@ class Labels {
   // Value of `name`, or empty when absent (Prometheus treats the two alike).
   std::string_view Get(std::string_view name) const;
   bool Has(std::string_view name) const;
-  uint64_t Hash() const;
+  uint64_t Hash() const { return hash_; }
   // Prometheus notation: name{a="b", c="d"} (or {…} when there is no __name__).
   std::string ToString() const;
 
-  friend bool operator==(const Labels&, const Labels&) = default;
-  friend auto operator<=>(const Labels&, const Labels&) = default;
+  friend bool operator==(const Labels& a, const Labels& b) {
+    return a.hash_ == b.hash_ && a.labels_ == b.labels_;
+  }
+  friend auto operator<=>(const Labels& a, const Labels& b) { return a.labels_ <=> b.labels_; }
 
  private:
+  static uint64_t HashOf(const std::vector<Label>& labels);
+
   std::vector<Label> labels_;
+  uint64_t hash_;
 };
 
 // Builds Labels incrementally; Set overwrites an existing name.

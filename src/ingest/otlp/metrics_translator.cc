@@ -79,7 +79,21 @@ std::vector<Label> CommonLabels(const opentelemetry::proto::resource::v1::Resour
   set("instance", instance);
   set("otel_scope_name", scope.name());
   set("otel_scope_version", scope.version());
+  std::sort(labels.begin(), labels.end(),
+            [](const Label& a, const Label& b) { return a.name < b.name; });
   return labels;
+}
+
+// Inserts `label` into the name-sorted `labels`, replacing a label of the same name, so that
+// Labels never has to sort (the hot path).
+void InsertSorted(std::vector<Label>* labels, Label label) {
+  auto it = std::lower_bound(labels->begin(), labels->end(), label.name,
+                             [](const Label& l, const std::string& name) { return l.name < name; });
+  if (it != labels->end() && it->name == label.name) {
+    it->value = std::move(label.value);
+  } else {
+    labels->insert(it, std::move(label));
+  }
 }
 
 uint64_t BoundsHash(const google::protobuf::RepeatedField<double>& bounds) {
@@ -156,15 +170,18 @@ bool Translation::PointLabels(const std::vector<Label>& common, const std::strin
     return false;
   }
   std::vector<Label> point;
-  AddAttributeLabels(attributes, &point);
-  *out = common;
-  for (auto& l : point) {
-    auto it = std::find_if(out->begin(), out->end(),
-                           [&l](const Label& c) { return c.name == l.name; });
-    if (it != out->end()) {
-      it->value = std::move(l.value);  // the data point's attribute is the more specific
+  AddAttributeLabels(attributes, &point);  // sorted by name
+  // Merge two name-sorted lists; on equal names the data point's attribute, the more
+  // specific, wins.
+  out->clear();
+  out->reserve(common.size() + point.size() + 2);
+  size_t i = 0, j = 0;
+  while (i < common.size() || j < point.size()) {
+    if (j == point.size() || (i < common.size() && common[i].name < point[j].name)) {
+      out->push_back(common[i++]);
     } else {
-      out->push_back(std::move(l));
+      if (i < common.size() && common[i].name == point[j].name) ++i;
+      out->push_back(std::move(point[j++]));
     }
   }
   for (const auto& l : *out) {
@@ -205,7 +222,7 @@ bool Translation::CheckTime(const std::string& metric_name, size_t index, uint64
 
 void Translation::Emit(std::vector<Label> labels, std::string_view name, int64_t time_ns,
                        double value, int64_t start_ns, int family) {
-  labels.push_back({std::string(kMetricNameLabel), std::string(name)});
+  InsertSorted(&labels, {std::string(kMetricNameLabel), std::string(name)});
   MetricSample sample;
   sample.labels = Labels(std::move(labels));
   sample.timestamp_ms = time_ns / kNanosPerMilli;
@@ -319,7 +336,7 @@ void Translation::Sum(const std::vector<Label>& common, const pbm::Metric& metri
       continue;
     }
     std::vector<Label> key_labels = labels;
-    key_labels.push_back({std::string(kMetricNameLabel), name});
+    InsertSorted(&key_labels, {std::string(kMetricNameLabel), name});
     DeltaToCumulative::Cumulative cumulative;
     DeltaToCumulative::Point point{static_cast<int64_t>(p.start_time_unix_nano()),
                                    static_cast<int64_t>(p.time_unix_nano()),
@@ -385,7 +402,7 @@ void Translation::Histogram(const std::vector<Label>& common, const pbm::Metric&
     const bool stale = p.flags() & pbm::DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK;
     if (delta && !stale) {
       std::vector<Label> key_labels = labels;
-      key_labels.push_back({std::string(kMetricNameLabel), name});
+      InsertSorted(&key_labels, {std::string(kMetricNameLabel), name});
       DeltaToCumulative::Cumulative cumulative;
       DeltaToCumulative::Point point{start_ns, time_ns, values, BoundsHash(bounds)};
       if (accumulator_->Add(Labels(std::move(key_labels)), point, now_ns_, &cumulative) ==
@@ -402,13 +419,13 @@ void Translation::Histogram(const std::vector<Label>& common, const pbm::Metric&
     for (int b = 0; b < counts.size(); ++b) {
       running += values[b];
       std::vector<Label> bucket = labels;
-      bucket.push_back({"le", b < bounds.size() ? FormatGoFloat(bounds[b]) : "+Inf"});
+      InsertSorted(&bucket, {"le", b < bounds.size() ? FormatGoFloat(bounds[b]) : "+Inf"});
       Emit(std::move(bucket), name + "_bucket", time_ns, stale ? StaleNaN() : running, start_ns,
            family);
     }
     if (counts.empty()) {
       std::vector<Label> bucket = labels;
-      bucket.push_back({"le", "+Inf"});
+      InsertSorted(&bucket, {"le", "+Inf"});
       Emit(std::move(bucket), name + "_bucket", time_ns, stale ? StaleNaN() : count, start_ns,
            family);
     }
@@ -444,7 +461,7 @@ void Translation::Summary(const std::vector<Label>& common, const pbm::Metric& m
     int64_t t = p.time_unix_nano(), s = p.start_time_unix_nano();
     for (const auto& q : p.quantile_values()) {
       std::vector<Label> ql = labels;
-      ql.push_back({"quantile", FormatGoFloat(q.quantile())});
+      InsertSorted(&ql, {"quantile", FormatGoFloat(q.quantile())});
       Emit(std::move(ql), name, t, stale ? StaleNaN() : q.value(), s, family);
     }
     Emit(labels, name + "_sum", t, stale ? StaleNaN() : p.sum(), s, family);

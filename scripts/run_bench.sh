@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# OTLP ingest throughput matrix (DESIGN.md §10): for each signal, protocol and connection count,
+# bench/otlp_load spawns a fresh otelite on free ports, pushes generated Claude Code traffic for
+# SECONDS, and prints one table row. Called by `make bench`.
+#
+#   scripts/run_bench.sh BUILD_DIR [SECONDS [OTLP_LOAD_ARGS...]]   (default 10 s per run, 10 runs)
+#
+# Extra arguments go to every otlp_load run, e.g. to lift the server's 1 GiB memory limit, which
+# the logs runs reach within seconds because storage is in memory:
+#   scripts/run_bench.sh build/release 10 --server-arg=--limits.memory=16GiB
+#
+# One JSON object per run is appended to BUILD_DIR/bench/otlp_load.jsonl.
+set -euo pipefail
+
+build=${1:?usage: scripts/run_bench.sh BUILD_DIR [SECONDS [OTLP_LOAD_ARGS...]]}
+seconds=${2:-10}
+shift $(($# < 2 ? $# : 2))
+extra=("$@")
+load=$build/bench/otlp_load
+server=$build/otelite
+for binary in "$load" "$server"; do
+  if [[ ! -x $binary ]]; then
+    echo "run_bench: $binary is not built" >&2
+    exit 1
+  fi
+done
+
+results=$build/bench/otlp_load.jsonl
+: > "$results"
+echo "otlp_load: ${seconds} s per run; targets: logs >= 300000 records/s, metrics >= 2000000 points/s"
+"$load" --row-header
+status=0
+for signal in metrics logs; do
+  protocols=(grpc http-protobuf)
+  if [[ $signal == logs ]]; then protocols+=(http-json); fi
+  for protocol in "${protocols[@]}"; do
+    for connections in 1 8; do
+      "$load" --spawn "$server" --signal "$signal" --protocol "$protocol" \
+        --connections "$connections" --duration "$seconds" --row --json-out "$results" \
+        ${extra[@]+"${extra[@]}"} ||
+        status=1
+    done
+  done
+done
+echo "details: $results"
+exit $status
