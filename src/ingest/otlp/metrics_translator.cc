@@ -127,6 +127,18 @@ class Translation {
                  bool require_order);
   void Emit(std::vector<Label> labels, std::string_view name, int64_t time_ns, double value,
             int64_t start_ns, int family);
+  // False (and all `points` rejected) unless the temporality is delta or cumulative.
+  bool KnownTemporality(const pbm::Metric& metric, pbm::AggregationTemporality temporality,
+                        int points) {
+    if (temporality == pbm::AGGREGATION_TEMPORALITY_DELTA ||
+        temporality == pbm::AGGREGATION_TEMPORALITY_CUMULATIVE) {
+      return true;
+    }
+    rejections_->Add(points, fmt::format("metric '{}': aggregationTemporality {} is neither 1 "
+                                         "(delta) nor 2 (cumulative)",
+                                         metric.name(), static_cast<int>(temporality)));
+    return false;
+  }
   void Reject(const std::string& metric_name, size_t index, const std::string& why) {
     rejections_->Add(1, fmt::format("metric '{}' data point {}: {}", metric_name, index, why));
   }
@@ -292,13 +304,7 @@ void Translation::Gauge(const std::vector<Label>& common, const pbm::Metric& met
 void Translation::Sum(const std::vector<Label>& common, const pbm::Metric& metric) {
   const auto& sum = metric.sum();
   const auto& points = sum.data_points();
-  if (sum.aggregation_temporality() != pbm::AGGREGATION_TEMPORALITY_DELTA &&
-      sum.aggregation_temporality() != pbm::AGGREGATION_TEMPORALITY_CUMULATIVE) {
-    rejections_->Add(points.size(), fmt::format("metric '{}': sum has no aggregationTemporality "
-                                                "(must be 1 delta or 2 cumulative)",
-                                                metric.name()));
-    return;
-  }
+  if (!KnownTemporality(metric, sum.aggregation_temporality(), points.size())) return;
   const bool delta = sum.aggregation_temporality() == pbm::AGGREGATION_TEMPORALITY_DELTA;
   const bool monotonic = sum.is_monotonic();
   std::string name = PrometheusMetricName(
@@ -353,13 +359,7 @@ void Translation::Sum(const std::vector<Label>& common, const pbm::Metric& metri
 void Translation::Histogram(const std::vector<Label>& common, const pbm::Metric& metric) {
   const auto& hist = metric.histogram();
   const auto& points = hist.data_points();
-  if (hist.aggregation_temporality() != pbm::AGGREGATION_TEMPORALITY_DELTA &&
-      hist.aggregation_temporality() != pbm::AGGREGATION_TEMPORALITY_CUMULATIVE) {
-    rejections_->Add(points.size(), fmt::format("metric '{}': histogram has no "
-                                                "aggregationTemporality",
-                                                metric.name()));
-    return;
-  }
+  if (!KnownTemporality(metric, hist.aggregation_temporality(), points.size())) return;
   const bool delta = hist.aggregation_temporality() == pbm::AGGREGATION_TEMPORALITY_DELTA;
   std::string name =
       PrometheusMetricName(metric.name(), metric.unit(), OtlpMetricKind::kHistogram);
