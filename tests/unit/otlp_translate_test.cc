@@ -251,3 +251,46 @@ TEST(OtlpTranslate, OversizedLogBodyIsRejected) {
 
 }  // namespace
 }  // namespace otelite::otlp
+
+namespace otelite::otlp {
+namespace {
+
+TEST(OtlpTranslate, UnspecifiedTemporalityRejectsEveryPoint) {
+  Fixture f;
+  auto* m = f.scope->add_metrics();
+  m->set_name("c");
+  m->mutable_sum()->set_is_monotonic(true);
+  for (int i = 0; i < 3; ++i) {
+    auto* p = m->mutable_sum()->add_data_points();
+    p->set_time_unix_nano(kNow);
+    p->set_as_double(1);
+  }
+  Rejections r;
+  auto batch = f.Translate(&r);
+  EXPECT_TRUE(batch.samples.empty());
+  EXPECT_EQ(r.count(), 3);
+  EXPECT_NE(r.Message().find("aggregationTemporality 0 is neither"), std::string::npos)
+      << r.Message();
+}
+
+TEST(OtlpTranslate, GaugesKeepNaNAndInfinity) {
+  Fixture f;
+  auto* m = f.scope->add_metrics();
+  m->set_name("g");
+  for (double v : {std::nan(""), std::numeric_limits<double>::infinity()}) {
+    auto* p = m->mutable_gauge()->add_data_points();
+    p->set_time_unix_nano(kNow);
+    p->set_as_double(v);
+    Attr(p->mutable_attributes(), "v", std::to_string(v));
+  }
+  Rejections r;
+  auto batch = f.Translate(&r);
+  ASSERT_EQ(batch.samples.size(), 2u);
+  EXPECT_TRUE(std::isnan(batch.samples[0].value));
+  EXPECT_FALSE(IsStaleNaN(batch.samples[0].value));
+  EXPECT_TRUE(std::isinf(batch.samples[1].value));
+  EXPECT_EQ(r.count(), 0);
+}
+
+}  // namespace
+}  // namespace otelite::otlp
