@@ -593,7 +593,10 @@ Result<TextEdit> MergeIntoSettingsJson(std::optional<std::string_view> existing,
                                        const ClaudeCodeEnv& env) {
   std::string_view text = existing.value_or("");
   if (Trim(text).empty()) text = "{}";
-  constexpr unsigned kTyped = rapidjson::kParseFullPrecisionFlag | rapidjson::kParseIterativeFlag;
+  // Iterative: a deeply nested file cannot exhaust the stack. No kParseFullPrecisionFlag:
+  // RapidJSON 1.1.0's full-precision path misreads some extreme exponents; exact number
+  // spelling is kept through the raw parse anyway.
+  constexpr unsigned kTyped = rapidjson::kParseIterativeFlag;
   constexpr unsigned kRaw = rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
   rapidjson::Document typed;
   typed.Parse<kTyped>(text.data(), text.size());

@@ -1,49 +1,27 @@
-// OTLP/JSON decoding errors (ingest/otlp/json_decode.h): every rejection is kInvalidArgument with
-// a message that names the JSON path (or, for text that is not JSON, the byte offset and the
-// path leading to it) and what was wrong.
+// OTLP/JSON decoding errors (ingest/otlp/json_decode.h) in bodies that are JSON: every rejection
+// is kInvalidArgument with a message that names the JSON path and what was wrong. Bodies that are
+// not JSON: otlp_json_syntax_errors_test.cc.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdint>
-#include <random>
 #include <string>
 
-#include "ingest/otlp/attributes.h"
 #include "ingest/otlp/json_decode.h"
+#include "unit/otlp_json_test_util.h"
 
 namespace otelite::otlp {
 namespace {
 
-using MetricsRequest = opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest;
-using LogsRequest = opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest;
-using TraceRequest = opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
+using json_test::ErrorOf;
+using json_test::LogRecord;
+using json_test::LogsRequest;
+using json_test::Metric;
+using json_test::MetricsRequest;
+using json_test::Span;
+using json_test::SumPoint;
+using json_test::TraceRequest;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-// The message of the error decoding `body` as a Request, after checking that it is one.
-template <typename Request>
-std::string ErrorOf(const std::string& body) {
-  Request request;
-  Status status = DecodeJson(body, &request);
-  EXPECT_FALSE(status.ok()) << body;
-  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.ToString();
-  EXPECT_FALSE(status.message().empty());
-  return status.message();
-}
-
-// A log record / span / data point with `fields` inside, in the standard envelope.
-std::string LogRecord(const std::string& fields) {
-  return R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[{)" + fields + "}]}]}]}";
-}
-std::string Span(const std::string& fields) {
-  return R"({"resourceSpans":[{"scopeSpans":[{"spans":[{)" + fields + "}]}]}]}";
-}
-std::string Metric(const std::string& fields) {
-  return R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{)" + fields + "}]}]}]}";
-}
-std::string SumPoint(const std::string& fields) {
-  return Metric(R"("sum":{"dataPoints":[{)" + fields + "}]}");
-}
 
 TEST(OtlpJsonErrors, MessageNamesThePathAndTheValue) {
   EXPECT_EQ(ErrorOf<MetricsRequest>(R"({"resourceMetrics":[{"scopeMetrics":[{},{"metrics":[{},{},
@@ -179,27 +157,6 @@ TEST(OtlpJsonErrors, AnyValueNestedTooDeep) {
       HasSubstr("attributes[0].value.kvlistValue.values[0].value.kvlistValue"));
 }
 
-TEST(OtlpJsonErrors, JsonNestedDeeperThanTheParserAllows) {
-  std::string body =
-      R"({"resourceLogs":[{"x":)" + std::string(5000, '[') + std::string(5000, ']') + "}]}";
-  std::string message = ErrorOf<LogsRequest>(body);
-  EXPECT_THAT(message, StartsWith("invalid JSON: "));
-  EXPECT_THAT(message, HasSubstr("in resourceLogs[0].x[0][0][0]"));
-}
-
-TEST(OtlpJsonErrors, LocatingAParseErrorIsBoundedAndPrintable) {
-  // Unbalanced brackets far deeper than the parser's limit: the error scan stops there too.
-  std::string deep(size_t{4} << 20, '[');
-  EXPECT_THAT(ErrorOf<LogsRequest>(deep), StartsWith("invalid JSON: "));
-  // Keys in the path of a parse error are input: shortened without splitting UTF-8.
-  std::string key = "a";
-  for (int i = 0; i < 50; ++i) key += "\xc3\xa9";
-  std::string message = ErrorOf<LogsRequest>(R"({"resourceLogs":[{")" + key + R"(":01}]})");
-  EXPECT_THAT(message, HasSubstr(", in resourceLogs[0].a\xc3\xa9"));
-  EXPECT_THAT(message, HasSubstr("?...)"));
-  EXPECT_TRUE(IsValidUtf8(message)) << message;
-}
-
 TEST(OtlpJsonErrors, HugeNumbers) {
   const std::string point = "resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].";
   EXPECT_EQ(ErrorOf<MetricsRequest>(SumPoint(R"("timeUnixNano":"18446744073709551616")")),
@@ -219,124 +176,6 @@ TEST(OtlpJsonErrors, HugeNumbers) {
                         "range)"));
   EXPECT_THAT(ErrorOf<MetricsRequest>(SumPoint(R"("asDouble":"1e400")")),
               HasSubstr("dataPoints[0].asDouble: expected a number"));
-
-  // Numbers beyond 64 bits as JSON numbers are rejected by the JSON parser itself; the message
-  // still says where.
-  std::string body = SumPoint(R"("timeUnixNano":18446744073709551616)");
-  EXPECT_EQ(ErrorOf<MetricsRequest>(body),
-            "invalid JSON: Problem while parsing a number (at byte " +
-                std::to_string(body.find("18446744073709551616")) + ", in " + point +
-                "timeUnixNano)");
-  EXPECT_THAT(ErrorOf<MetricsRequest>(SumPoint(R"("asDouble":1e400)")),
-              HasSubstr("Problem while parsing a number (at byte"));
-}
-
-TEST(OtlpJsonErrors, InvalidUtf8) {
-  std::string body = LogRecord(R"("body":{"stringValue":"caf)"
-                               "\xc3\x28"
-                               R"("})");
-  EXPECT_EQ(ErrorOf<LogsRequest>(body),
-            "invalid JSON: The input is not valid UTF-8 (at byte " +
-                std::to_string(body.find('\xc3')) +
-                ", in resourceLogs[0].scopeLogs[0].logRecords[0].body.stringValue)");
-  // Overlong encodings and UTF-16 surrogates written as UTF-8 are invalid too.
-  std::string overlong = LogRecord("\"severityText\":\"\xc0\xaf\"");
-  EXPECT_THAT(ErrorOf<LogsRequest>(overlong),
-              HasSubstr("not valid UTF-8 (at byte " + std::to_string(overlong.find('\xc0')) +
-                        ", in resourceLogs[0].scopeLogs[0].logRecords[0].severityText)"));
-  EXPECT_THAT(ErrorOf<LogsRequest>(LogRecord("\"severityText\":\"\xed\xa0\x80\"")),
-              HasSubstr("not valid UTF-8"));
-  // A lone surrogate in an escape cannot become UTF-8 either.
-  std::string escaped = LogRecord(R"("body":{"stringValue":"x\udc00"})");
-  EXPECT_EQ(ErrorOf<LogsRequest>(escaped),
-            "invalid JSON: Problem while parsing a string (at byte " +
-                std::to_string(escaped.find("\\udc00")) +
-                ", in resourceLogs[0].scopeLogs[0].logRecords[0].body.stringValue)");
-}
-
-TEST(OtlpJsonErrors, TruncatedJson) {
-  const std::string body = Span(
-      R"("traceId":"5b8efff798038103d269b633813fc60c","name":"a b","attributes":[{"key":"k",)"
-      R"("value":{"arrayValue":{"values":[{"intValue":"1"},{"doubleValue":1.5}]}}}],"kind":2)");
-  TraceRequest request;
-  ASSERT_TRUE(DecodeJson(body, &request).ok());
-  for (size_t length = 0; length < body.size(); ++length) {
-    std::string message = ErrorOf<TraceRequest>(body.substr(0, length));
-    ASSERT_THAT(message, StartsWith("invalid JSON: ")) << length;
-  }
-  size_t cut = body.find("{\"doubleValue\"");
-  EXPECT_EQ(ErrorOf<TraceRequest>(body.substr(0, cut)),
-            "invalid JSON: The JSON document has an improper structure: missing or superfluous "
-            "commas, braces, missing keys, etc. (at byte " +
-                std::to_string(cut) +
-                ", in resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.arrayValue."
-                "values[1])");
-  const std::string unclosed = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"ab)";
-  EXPECT_EQ(ErrorOf<TraceRequest>(unclosed),
-            "invalid JSON: A string is opened, but never closed. (at byte " +
-                std::to_string(unclosed.rfind('"')) +
-                ", in resourceSpans[0].scopeSpans[0].spans[0].name)");
-}
-
-TEST(OtlpJsonErrors, MalformedJson) {
-  EXPECT_THAT(ErrorOf<LogsRequest>(""), StartsWith("invalid JSON: Empty"));
-  EXPECT_THAT(ErrorOf<LogsRequest>(R"({"resourceLogs":[]} x)"), HasSubstr("(at byte 20)"));
-  EXPECT_THAT(ErrorOf<LogsRequest>(R"({"resourceLogs":[{"scopeLogs":[}]}]})"),
-              HasSubstr("improper structure: missing or superfluous commas, braces, missing keys, "
-                        "etc. (at byte 31, in resourceLogs[0].scopeLogs[0])"));
-  EXPECT_THAT(ErrorOf<LogsRequest>(R"({"resourceLogs":[{"schemaUrl" "x"}]})"),
-              HasSubstr("(at byte 30, in resourceLogs[0].schemaUrl)"));
-  EXPECT_THAT(ErrorOf<LogsRequest>(R"({"resourceLogs":[{"scopeLogs":[tru]}]})"),
-              HasSubstr("atom starting with the letter 't' (at byte 31, in "
-                        "resourceLogs[0].scopeLogs[0])"));
-  EXPECT_THAT(ErrorOf<LogsRequest>(R"({"resourceLogs":[{"schemaUrl":"a)"
-                                   "\x01"
-                                   R"("}]})"),
-              HasSubstr("unescaped characters (at byte 32, in resourceLogs[0].schemaUrl)"));
-  EXPECT_THAT(ErrorOf<LogsRequest>(R"({"resourceLogs":[{"schemaUrl":"\x41"}]})"),
-              HasSubstr("Problem while parsing a string (at byte 31"));
-  EXPECT_THAT(ErrorOf<LogsRequest>(R"({"resourceLogs":[{"a":01}]})"),
-              HasSubstr("Problem while parsing a number (at byte 22, in resourceLogs[0].a)"));
-  // Invalid JSON anywhere fails the request, unknown fields included.
-  EXPECT_THAT(ErrorOf<LogsRequest>(R"({"unknown":[1,,2],"resourceLogs":[]})"),
-              StartsWith("invalid JSON"));
-}
-
-// Random damage to a valid request never crashes and never yields anything but
-// kInvalidArgument (or success). The fuzz targets do this at scale; this keeps a smoke test in
-// the unit run.
-TEST(OtlpJsonErrors, RandomDamageIsRejectedCleanly) {
-  const std::string valid = LogRecord(
-      R"("timeUnixNano":"1","severityNumber":9,"traceId":"5b8efff798038103d269b633813fc60c",)"
-      R"("body":{"kvlistValue":{"values":[{"key":"a","value":{"arrayValue":{"values":[)"
-      R"({"bytesValue":"aGk="},{"doubleValue":"NaN"}]}}}]}},"flags":1)");
-  std::mt19937 random(12345);
-  const std::string alphabet = "{}[]\",:0123456789-.eE\\u\xc3\xff nulltrueNaN";
-  for (int i = 0; i < 5000; ++i) {
-    std::string body = valid;
-    int edits = 1 + static_cast<int>(random() % 4);
-    for (int e = 0; e < edits; ++e) {
-      size_t at = random() % body.size();
-      switch (random() % 3) {
-        case 0:
-          body[at] = alphabet[random() % alphabet.size()];
-          break;
-        case 1:
-          body.erase(at, 1 + random() % 8);
-          break;
-        default:
-          body.insert(at, 1, alphabet[random() % alphabet.size()]);
-          break;
-      }
-      if (body.empty()) body = "{";
-    }
-    LogsRequest request;
-    Status status = DecodeJson(body, &request);
-    if (!status.ok()) {
-      ASSERT_EQ(status.code(), StatusCode::kInvalidArgument) << body;
-      ASSERT_FALSE(status.message().empty()) << body;
-    }
-  }
 }
 
 }  // namespace

@@ -52,4 +52,29 @@ Request MustDecode(const std::string& body) {
   return request;
 }
 
+// The message of the error decoding `body` as a Request, after checking that it is one.
+template <typename Request>
+std::string ErrorOf(const std::string& body) {
+  Request request;
+  Status status = DecodeJson(body, &request);
+  EXPECT_FALSE(status.ok()) << body;
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.ToString();
+  EXPECT_FALSE(status.message().empty());
+  return status.message();
+}
+
+// A log record / span / metric / sum data point with `fields` inside, in the standard envelope.
+inline std::string LogRecord(const std::string& fields) {
+  return R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[{)" + fields + "}]}]}]}";
+}
+inline std::string Span(const std::string& fields) {
+  return R"({"resourceSpans":[{"scopeSpans":[{"spans":[{)" + fields + "}]}]}]}";
+}
+inline std::string Metric(const std::string& fields) {
+  return R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{)" + fields + "}]}]}]}";
+}
+inline std::string SumPoint(const std::string& fields) {
+  return Metric(R"("sum":{"dataPoints":[{)" + fields + "}]}");
+}
+
 }  // namespace otelite::otlp::json_test

@@ -1,6 +1,7 @@
 // OTLP -> canonical translation: labels, job/instance, histograms, summaries, gauges, logs.
 #include <gtest/gtest.h>
 
+#include "ingest/otlp/attributes.h"
 #include "ingest/otlp/logs_translator.h"
 #include "ingest/otlp/metrics_translator.h"
 
@@ -290,6 +291,32 @@ TEST(OtlpTranslate, GaugesKeepNaNAndInfinity) {
   EXPECT_FALSE(IsStaleNaN(batch.samples[0].value));
   EXPECT_TRUE(std::isinf(batch.samples[1].value));
   EXPECT_EQ(r.count(), 0);
+}
+
+}  // namespace
+}  // namespace otelite::otlp
+
+namespace otelite::otlp {
+namespace {
+
+TEST(OtlpTranslate, NonUtf8LabelValuesAreRejected) {
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated sequence
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // UTF-16 surrogate
+  Fixture f;
+  auto* m = f.scope->add_metrics();
+  m->set_name("g");
+  auto* p = m->mutable_gauge()->add_data_points();
+  p->set_time_unix_nano(kNow);
+  p->set_as_double(1);
+  Attr(p->mutable_attributes(), "bad", "\xff\xfe");
+  Rejections r;
+  auto batch = f.Translate(&r);
+  EXPECT_TRUE(batch.samples.empty());
+  EXPECT_NE(r.Message().find("label 'bad' value is not valid UTF-8"), std::string::npos)
+      << r.Message();
 }
 
 }  // namespace

@@ -19,13 +19,17 @@ namespace {
 // larger ones get a parser of their own, so that one huge request does not pin memory for good.
 constexpr size_t kReusableParserBytes = size_t{1} << 20;
 
+// "invalid JSON: <what> (at byte <offset>, in <path>)" from RapidJSON's second reading of the
+// body, or simdjson's own message when that finds nothing (see json_error_locator.h).
 Status ParseError(std::string_view body, simdjson::error_code error, size_t max_depth) {
-  std::string message = fmt::format("invalid JSON: {}", simdjson::error_message(error));
-  if (std::optional<JsonErrorLocation> where = LocateJsonError(body, error, max_depth)) {
-    fmt::format_to(std::back_inserter(message), " (at byte {}", where->offset);
-    if (!where->path.empty()) fmt::format_to(std::back_inserter(message), ", in {}", where->path);
-    message += ')';
+  std::optional<JsonErrorLocation> where = LocateJsonError(body, error, max_depth);
+  if (!where) {
+    return Status::InvalidArgument(fmt::format("invalid JSON: {}", simdjson::error_message(error)));
   }
+  std::string message = fmt::format("invalid JSON: {} (at byte {}", where->message, where->offset);
+  if (where->offset == body.size()) message += ", the end of the body";
+  if (!where->path.empty()) fmt::format_to(std::back_inserter(message), ", in {}", where->path);
+  message += ')';
   return Status::InvalidArgument(std::move(message));
 }
 

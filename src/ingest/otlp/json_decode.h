@@ -15,9 +15,9 @@
 // kInvalidArgument with a message naming the JSON path and the problem, e.g.
 //   resourceMetrics[0].scopeMetrics[1].metrics[2].sum.dataPoints[0].timeUnixNano:
 //   expected an unsigned integer, got "abc"
-// or, for input that is not JSON, simdjson's error text with the byte offset (and the path
-// leading to it) where that can be determined; *out is then partially filled and should be
-// discarded. Never throws. Thread-safe: each thread reuses its own parser buffers for bodies
+// or, for input that is not JSON, "invalid JSON: <what> (at byte N, in <path>)" as RapidJSON
+// reports it (json_error_locator.h), or simdjson's text alone where no location is found;
+// *out is then partially filled and should be discarded. Never throws. Thread-safe: each thread reuses its own parser buffers for bodies
 // up to 1 MiB and allocates fresh ones for larger bodies.
 #pragma once
 
