@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include "ingest/otlp/logs_translator.h"
 #include "ingest/otlp/metrics_translator.h"
 
@@ -17,6 +19,12 @@ otelite::DeltaToCumulative& Accumulator() {
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  // Invalid UTF-8 in string fields is logged by libprotobuf on every such input.
+  google::protobuf::SetLogHandler(nullptr);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The same bytes are tried as both request types, so raw captures work as seeds.
