@@ -4,28 +4,43 @@
 
 namespace otelite {
 
-Labels::Labels(std::vector<Label> labels) : labels_(std::move(labels)) {
+Labels::Labels() {
+  static const std::shared_ptr<const Rep> kEmpty = [] {
+    auto rep = std::make_shared<Rep>();
+    rep->hash = HashOf(rep->labels);
+    return rep;
+  }();
+  rep_ = kEmpty;
+}
+
+Labels::Labels(std::vector<Label> labels) {
+  auto rep = std::make_shared<Rep>();
+  rep->labels = std::move(labels);
+  auto& items = rep->labels;
   auto by_name = [](const Label& a, const Label& b) { return a.name < b.name; };
-  if (!std::is_sorted(labels_.begin(), labels_.end(), by_name)) {
-    std::stable_sort(labels_.begin(), labels_.end(), by_name);
+  if (!std::is_sorted(items.begin(), items.end(), by_name)) {
+    std::stable_sort(items.begin(), items.end(), by_name);
   }
-  labels_.erase(std::unique(labels_.begin(), labels_.end(),
-                            [](const Label& a, const Label& b) { return a.name == b.name; }),
-                labels_.end());
-  hash_ = HashOf(labels_);
+  items.erase(std::unique(items.begin(), items.end(),
+                          [](const Label& a, const Label& b) { return a.name == b.name; }),
+              items.end());
+  rep->hash = HashOf(items);
+  rep_ = std::move(rep);
 }
 
 std::string_view Labels::Get(std::string_view name) const {
-  auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
+  const auto& items = rep_->labels;
+  auto it = std::lower_bound(items.begin(), items.end(), name,
                              [](const Label& l, std::string_view n) { return l.name < n; });
-  if (it != labels_.end() && it->name == name) return it->value;
+  if (it != items.end() && it->name == name) return it->value;
   return {};
 }
 
 bool Labels::Has(std::string_view name) const {
-  auto it = std::lower_bound(labels_.begin(), labels_.end(), name,
+  const auto& items = rep_->labels;
+  auto it = std::lower_bound(items.begin(), items.end(), name,
                              [](const Label& l, std::string_view n) { return l.name < n; });
-  return it != labels_.end() && it->name == name;
+  return it != items.end() && it->name == name;
 }
 
 uint64_t Labels::HashOf(const std::vector<Label>& labels) {
@@ -52,7 +67,7 @@ std::string Labels::ToString() const {
   out.append(metric);
   out.push_back('{');
   bool first = true;
-  for (const auto& l : labels_) {
+  for (const auto& l : rep_->labels) {
     if (l.name == kMetricNameLabel) continue;
     if (!first) out.append(", ");
     first = false;

@@ -109,12 +109,17 @@ uint64_t BoundsHash(const google::protobuf::RepeatedField<double>& bounds) {
 // Per-request translation state.
 class Translation {
  public:
-  Translation(DeltaToCumulative* accumulator, const TranslateLimits& limits, int64_t now_ns,
-              MetricBatch* batch, Rejections* rejections)
-      : accumulator_(accumulator), limits_(limits), now_ns_(now_ns), batch_(batch),
-        rejections_(rejections) {}
+  Translation(DeltaToCumulative* accumulator, SeriesCache* series, const TranslateLimits& limits,
+              int64_t now_ns, MetricBatch* batch, Rejections* rejections)
+      : accumulator_(accumulator), series_(series), limits_(limits), now_ns_(now_ns),
+        batch_(batch), rejections_(rejections) {}
 
-  void Metric(const std::vector<Label>& common, const pbm::Metric& metric);
+  // Starts a resource + scope: its labels and the part of series keys they contribute.
+  void BeginScope(std::vector<Label> common, const SeriesKeyHasher& scope_key) {
+    common_ = std::move(common);
+    scope_key_ = scope_key;
+  }
+  void Metric(const pbm::Metric& metric);
 
  private:
   // Returns the family index, or -1 (and rejects `points`) on a type conflict.
@@ -127,6 +132,11 @@ class Translation {
                  bool require_order);
   void Emit(std::vector<Label> labels, std::string_view name, int64_t time_ns, double value,
             int64_t start_ns, int family);
+  void Emit(Labels labels, int64_t time_ns, double value, int64_t start_ns, int family);
+  // The full labels (with __name__) of a number point's series: from the series cache, or
+  // built, validated and cached. False (and the point rejected) on a limit violation.
+  bool NumberSeries(const pbm::Metric& metric, OtlpMetricKind kind, const std::string& name,
+                    const pbm::NumberDataPoint& point, size_t index, Labels* out);
   // False (and all `points` rejected) unless the temporality is delta or cumulative.
   bool KnownTemporality(const pbm::Metric& metric, pbm::AggregationTemporality temporality,
                         int points) {
@@ -143,14 +153,17 @@ class Translation {
     rejections_->Add(1, fmt::format("metric '{}' data point {}: {}", metric_name, index, why));
   }
 
-  void Gauge(const std::vector<Label>& common, const pbm::Metric& metric);
-  void Sum(const std::vector<Label>& common, const pbm::Metric& metric);
+  void Gauge(const pbm::Metric& metric);
+  void Sum(const pbm::Metric& metric);
   void Histogram(const std::vector<Label>& common, const pbm::Metric& metric);
   void Summary(const std::vector<Label>& common, const pbm::Metric& metric);
 
   DeltaToCumulative* accumulator_;
+  SeriesCache* series_;
   const TranslateLimits& limits_;
   int64_t now_ns_;
+  std::vector<Label> common_;
+  SeriesKeyHasher scope_key_;
   MetricBatch* batch_;
   Rejections* rejections_;
   std::unordered_map<std::string, int> families_;
@@ -244,12 +257,46 @@ void Translation::Emit(std::vector<Label> labels, std::string_view name, int64_t
   batch_->samples.push_back(std::move(sample));
 }
 
-void Translation::Metric(const std::vector<Label>& common, const pbm::Metric& metric) {
+void Translation::Emit(Labels labels, int64_t time_ns, double value, int64_t start_ns,
+                       int family) {
+  MetricSample sample;
+  sample.labels = std::move(labels);
+  sample.timestamp_ms = time_ns / kNanosPerMilli;
+  sample.value = value;
+  sample.start_timestamp_ms = start_ns / kNanosPerMilli;
+  sample.family = static_cast<uint32_t>(family);
+  batch_->samples.push_back(std::move(sample));
+}
+
+bool Translation::NumberSeries(const pbm::Metric& metric, OtlpMetricKind kind,
+                               const std::string& name, const pbm::NumberDataPoint& point,
+                               size_t index, Labels* out) {
+  SeriesKeyHasher hasher = scope_key_;
+  hasher.Bytes(metric.name());
+  hasher.Bytes(metric.unit());
+  hasher.U64(static_cast<uint64_t>(kind));
+  hasher.Attributes(point.attributes());
+  const SeriesKey key = hasher.Key();
+  if (series_ != nullptr) {
+    if (auto hit = series_->Find(key, now_ns_)) {
+      *out = std::move(*hit);
+      return true;
+    }
+  }
+  std::vector<Label> labels;
+  if (!PointLabels(common_, metric.name(), point.attributes(), index, &labels)) return false;
+  InsertSorted(&labels, {std::string(kMetricNameLabel), name});
+  *out = Labels(std::move(labels));
+  if (series_ != nullptr) series_->Insert(key, *out, now_ns_);
+  return true;
+}
+
+void Translation::Metric(const pbm::Metric& metric) {
   switch (metric.data_case()) {
-    case pbm::Metric::kGauge: Gauge(common, metric); break;
-    case pbm::Metric::kSum: Sum(common, metric); break;
-    case pbm::Metric::kHistogram: Histogram(common, metric); break;
-    case pbm::Metric::kSummary: Summary(common, metric); break;
+    case pbm::Metric::kGauge: Gauge(metric); break;
+    case pbm::Metric::kSum: Sum(metric); break;
+    case pbm::Metric::kHistogram: Histogram(common_, metric); break;
+    case pbm::Metric::kSummary: Summary(common_, metric); break;
     case pbm::Metric::kExponentialHistogram:
       rejections_->Add(metric.exponential_histogram().data_points_size(),
                        fmt::format("metric '{}': exponential histograms are not supported (the "
@@ -280,7 +327,7 @@ bool NumberValue(const pbm::NumberDataPoint& p, double* value) {
   return false;
 }
 
-void Translation::Gauge(const std::vector<Label>& common, const pbm::Metric& metric) {
+void Translation::Gauge(const pbm::Metric& metric) {
   const auto& points = metric.gauge().data_points();
   std::string name = PrometheusMetricName(metric.name(), metric.unit(), OtlpMetricKind::kGauge);
   int family = Family(metric, name, MetricType::kGauge, points.size());
@@ -292,16 +339,16 @@ void Translation::Gauge(const std::vector<Label>& common, const pbm::Metric& met
       Reject(metric.name(), i, "no value (neither asDouble nor asInt)");
       continue;
     }
-    std::vector<Label> labels;
+    Labels labels;
     if (!CheckTime(metric.name(), i, 0, p.time_unix_nano(), false) ||
-        !PointLabels(common, metric.name(), p.attributes(), i, &labels)) {
+        !NumberSeries(metric, OtlpMetricKind::kGauge, name, p, i, &labels)) {
       continue;
     }
-    Emit(std::move(labels), name, p.time_unix_nano(), value, 0, family);
+    Emit(std::move(labels), p.time_unix_nano(), value, 0, family);
   }
 }
 
-void Translation::Sum(const std::vector<Label>& common, const pbm::Metric& metric) {
+void Translation::Sum(const pbm::Metric& metric) {
   const auto& sum = metric.sum();
   const auto& points = sum.data_points();
   if (!KnownTemporality(metric, sum.aggregation_temporality(), points.size())) return;
@@ -332,27 +379,27 @@ void Translation::Sum(const std::vector<Label>& common, const pbm::Metric& metri
       Reject(metric.name(), i, fmt::format("delta value {} is not finite", FormatGoFloat(value)));
       continue;
     }
-    std::vector<Label> labels;
+    Labels labels;
     if (!CheckTime(metric.name(), i, p.start_time_unix_nano(), p.time_unix_nano(), true) ||
-        !PointLabels(common, metric.name(), p.attributes(), i, &labels)) {
+        !NumberSeries(metric,
+                      monotonic ? OtlpMetricKind::kMonotonicSum : OtlpMetricKind::kNonMonotonicSum,
+                      name, p, i, &labels)) {
       continue;
     }
     if (!delta || stale) {
-      Emit(std::move(labels), name, p.time_unix_nano(), value, p.start_time_unix_nano(), family);
+      Emit(std::move(labels), p.time_unix_nano(), value, p.start_time_unix_nano(), family);
       continue;
     }
-    std::vector<Label> key_labels = labels;
-    InsertSorted(&key_labels, {std::string(kMetricNameLabel), name});
     DeltaToCumulative::Cumulative cumulative;
     DeltaToCumulative::Point point{static_cast<int64_t>(p.start_time_unix_nano()),
                                    static_cast<int64_t>(p.time_unix_nano()),
                                    std::span<const double>(&value, 1), 0};
-    if (accumulator_->Add(Labels(std::move(key_labels)), point, now_ns_, &cumulative) ==
+    if (accumulator_->Add(labels, point, now_ns_, &cumulative) ==
         DeltaToCumulative::Outcome::kDuplicate) {
       continue;  // a retried point: already counted
     }
-    Emit(std::move(labels), name, cumulative.timestamp_ns, cumulative.values[0],
-         cumulative.start_ns, family);
+    Emit(std::move(labels), cumulative.timestamp_ns, cumulative.values[0], cumulative.start_ns,
+         family);
   }
 }
 
@@ -502,7 +549,7 @@ std::string Rejections::Message() const {
 
 void MetricsTranslator::Translate(const ExportMetricsServiceRequest& request, int64_t now_ns,
                                   MetricBatch* batch, Rejections* rejections) const {
-  Translation t(accumulator_, limits_, now_ns, batch, rejections);
+  Translation t(accumulator_, series_, limits_, now_ns, batch, rejections);
   for (const auto& rm : request.resource_metrics()) {
     if (rm.resource().attributes_size() > limits_.max_attributes) {
       int64_t n = 0;
@@ -513,9 +560,14 @@ void MetricsTranslator::Translate(const ExportMetricsServiceRequest& request, in
                                      rm.resource().attributes_size(), limits_.max_attributes));
       continue;
     }
+    SeriesKeyHasher resource_key;
+    resource_key.Attributes(rm.resource().attributes());
     for (const auto& sm : rm.scope_metrics()) {
-      std::vector<Label> common = CommonLabels(rm.resource(), sm.scope());
-      for (const auto& metric : sm.metrics()) t.Metric(common, metric);
+      SeriesKeyHasher scope_key = resource_key;
+      scope_key.Bytes(sm.scope().name());
+      scope_key.Bytes(sm.scope().version());
+      t.BeginScope(CommonLabels(rm.resource(), sm.scope()), scope_key);
+      for (const auto& metric : sm.metrics()) t.Metric(metric);
     }
   }
 }

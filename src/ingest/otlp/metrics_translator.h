@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ingest/otlp/series_cache.h"
 #include "model/delta_to_cumulative.h"
 #include "model/metric.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
@@ -40,8 +41,10 @@ int64_t PointCount(const opentelemetry::proto::metrics::v1::Metric& metric);
 
 class MetricsTranslator {
  public:
-  MetricsTranslator(DeltaToCumulative* accumulator, TranslateLimits limits)
-      : accumulator_(accumulator), limits_(limits) {}
+  // `series` remembers the labels of known series (may be null: no caching).
+  MetricsTranslator(DeltaToCumulative* accumulator, TranslateLimits limits,
+                    SeriesCache* series = nullptr)
+      : accumulator_(accumulator), limits_(limits), series_(series) {}
 
   // Appends the request's points to *batch; rejected points are counted in *rejections.
   // now_ns is the receive time (for sanity checks and accumulator expiry).
@@ -55,6 +58,7 @@ class MetricsTranslator {
  private:
   DeltaToCumulative* accumulator_;
   TranslateLimits limits_;
+  SeriesCache* series_;
 };
 
 }  // namespace otelite::otlp

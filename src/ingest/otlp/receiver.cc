@@ -28,7 +28,8 @@ OtlpReceiver::OtlpReceiver(ReceiverOptions options, MetricAppender* metrics, Log
       logs_(logs),
       admission_(options_.max_inflight_bytes, options_.memory_limit_bytes),
       accumulator_(options_.delta_state_expiry),
-      metrics_translator_(&accumulator_, options_.limits),
+      series_cache_(options_.delta_state_expiry),
+      metrics_translator_(&accumulator_, options_.limits, &series_cache_),
       logs_translator_(options_.limits, options_.loki_index_attributes) {}
 
 template <typename Request>
@@ -134,7 +135,10 @@ ExportResult OtlpReceiver::ExportLogsBody(std::string_view body, Encoding encodi
   return ExportLogs(*request, body.size());
 }
 
-void OtlpReceiver::ExpireState(int64_t now_ns) { accumulator_.Expire(now_ns); }
+void OtlpReceiver::ExpireState(int64_t now_ns) {
+  accumulator_.Expire(now_ns);
+  series_cache_.Expire(now_ns);
+}
 
 ReceiverStats OtlpReceiver::Stats() const {
   ReceiverStats s;
@@ -145,6 +149,7 @@ ReceiverStats OtlpReceiver::Stats() const {
   s.requests_failed = requests_failed_.load(std::memory_order_relaxed);
   s.requests_refused = admission_.refused();
   s.delta_series = accumulator_.SeriesCount();
+  s.cached_series = series_cache_.size();
   return s;
 }
 

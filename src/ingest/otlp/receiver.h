@@ -49,6 +49,7 @@ struct ReceiverStats {
   uint64_t requests_failed = 0;   // undecodable or invalid as a whole
   uint64_t requests_refused = 0;  // backpressure
   uint64_t delta_series = 0;      // series with delta accumulation state
+  uint64_t cached_series = 0;     // series whose labels are remembered
 };
 
 class OtlpReceiver {
@@ -83,6 +84,7 @@ class OtlpReceiver {
   LogAppender* logs_;
   Admission admission_;
   DeltaToCumulative accumulator_;
+  SeriesCache series_cache_;
   MetricsTranslator metrics_translator_;
   LogsTranslator logs_translator_;
   std::atomic<uint64_t> metric_points_accepted_{0}, metric_points_rejected_{0};

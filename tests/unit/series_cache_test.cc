@@ -1,0 +1,98 @@
+// The translator's series cache: keys separate what must be separate, hits give the same
+// labels as building them, idle entries expire.
+#include "ingest/otlp/series_cache.h"
+
+#include <gtest/gtest.h>
+
+#include "ingest/otlp/metrics_translator.h"
+
+namespace otelite::otlp {
+namespace {
+
+using opentelemetry::proto::common::v1::KeyValue;
+namespace pbm = opentelemetry::proto::metrics::v1;
+
+SeriesKey KeyOf(const std::vector<std::pair<std::string, std::string>>& attrs) {
+  google::protobuf::RepeatedPtrField<KeyValue> fields;
+  for (const auto& [k, v] : attrs) {
+    auto* kv = fields.Add();
+    kv->set_key(k);
+    kv->mutable_value()->set_string_value(v);
+  }
+  SeriesKeyHasher h;
+  h.Attributes(fields);
+  return h.Key();
+}
+
+TEST(SeriesCache, KeysSeparateValuesKeysTypesAndBoundaries) {
+  EXPECT_EQ(KeyOf({{"a", "1"}}), KeyOf({{"a", "1"}}));
+  EXPECT_NE(KeyOf({{"a", "1"}}), KeyOf({{"a", "2"}}));
+  EXPECT_NE(KeyOf({{"a", "1"}}), KeyOf({{"b", "1"}}));
+  // Length prefixes keep "ab"+"c" apart from "a"+"bc".
+  EXPECT_NE(KeyOf({{"ab", "c"}}), KeyOf({{"a", "bc"}}));
+  EXPECT_NE(KeyOf({{"a", "1"}, {"b", "2"}}), KeyOf({{"a", "1"}}));
+  google::protobuf::RepeatedPtrField<KeyValue> as_int, as_string;
+  auto* i = as_int.Add();
+  i->set_key("n");
+  i->mutable_value()->set_int_value(1);
+  auto* s = as_string.Add();
+  s->set_key("n");
+  s->mutable_value()->set_string_value("1");
+  SeriesKeyHasher hi, hs;
+  hi.Attributes(as_int);
+  hs.Attributes(as_string);
+  EXPECT_NE(hi.Key(), hs.Key());
+}
+
+TEST(SeriesCache, FindInsertExpire) {
+  SeriesCache cache(std::chrono::minutes(1));
+  const int64_t minute = 60'000'000'000LL;
+  SeriesKey k = KeyOf({{"session.id", "s"}});
+  EXPECT_FALSE(cache.Find(k, 0).has_value());
+  Labels labels(std::vector<Label>{{"__name__", "x"}, {"session_id", "s"}});
+  cache.Insert(k, labels, 0);
+  ASSERT_TRUE(cache.Find(k, minute / 2).has_value());
+  EXPECT_EQ(*cache.Find(k, minute / 2), labels);
+  EXPECT_EQ(cache.Expire(minute), 0u);  // used at minute/2
+  EXPECT_EQ(cache.Expire(2 * minute), 1u);
+  EXPECT_EQ(cache.size(), 0u);
+}
+
+TEST(SeriesCache, CachedTranslationEqualsUncached) {
+  opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest req;
+  auto* rm = req.add_resource_metrics();
+  auto* kv = rm->mutable_resource()->add_attributes();
+  kv->set_key("service.name");
+  kv->mutable_value()->set_string_value("claude-code");
+  auto* m = rm->add_scope_metrics()->add_metrics();
+  m->set_name("claude_code.token.usage");
+  m->set_unit("tokens");
+  m->mutable_sum()->set_is_monotonic(true);
+  m->mutable_sum()->set_aggregation_temporality(pbm::AGGREGATION_TEMPORALITY_CUMULATIVE);
+  const int64_t now = 1'795'535'650'809'000'000LL;
+  for (const char* type : {"input", "output", "input"}) {
+    auto* p = m->mutable_sum()->add_data_points();
+    p->set_time_unix_nano(now);
+    p->set_as_double(3);
+    auto* a = p->add_attributes();
+    a->set_key("type");
+    a->mutable_value()->set_string_value(type);
+  }
+  DeltaToCumulative acc(std::chrono::minutes(180));
+  SeriesCache cache(std::chrono::minutes(180));
+  MetricsTranslator cached(&acc, TranslateLimits{}, &cache), plain(&acc, TranslateLimits{});
+  for (int round = 0; round < 2; ++round) {  // the second round is all cache hits
+    MetricBatch a, b;
+    Rejections ra, rb;
+    cached.Translate(req, now, &a, &ra);
+    plain.Translate(req, now, &b, &rb);
+    ASSERT_EQ(a.samples.size(), 3u);
+    for (size_t i = 0; i < 3; ++i) EXPECT_EQ(a.samples[i].labels, b.samples[i].labels);
+    EXPECT_EQ(a.samples[0].labels.Get("type"), "input");
+    EXPECT_EQ(a.samples[1].labels.Get("type"), "output");
+  }
+  EXPECT_EQ(cache.size(), 2u);  // two distinct series
+}
+
+}  // namespace
+}  // namespace otelite::otlp
