@@ -18,6 +18,11 @@ otelite::DeltaToCumulative& Accumulator() {
   return accumulator;
 }
 
+otelite::otlp::SeriesCache& Series() {
+  static otelite::otlp::SeriesCache cache(std::chrono::minutes(180));
+  return cache;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -35,9 +40,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest request;
     if (request.ParseFromArray(data, static_cast<int>(size))) {
-      otelite::otlp::MetricsTranslator translator(&Accumulator(), limits);
+      otelite::otlp::MetricsTranslator translator(&Accumulator(), limits, &Series());
       otelite::MetricBatch batch;
       translator.Translate(request, now_ns, &batch, &rejections);
+      // The same request again goes through the series cache and must give the same series.
+      otelite::MetricBatch again;
+      otelite::otlp::Rejections rejections_again;
+      otelite::otlp::MetricsTranslator plain(&Accumulator(), limits);
+      plain.Translate(request, now_ns, &again, &rejections_again);
+      if (rejections_again.count() != rejections.count()) __builtin_trap();
       // Every sample must point at a family of the batch and carry a name.
       for (const auto& s : batch.samples) {
         if (s.family >= batch.families.size() || s.labels.Get("__name__").empty()) __builtin_trap();
