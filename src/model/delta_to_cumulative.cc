@@ -33,7 +33,7 @@ DeltaToCumulative::Outcome DeltaToCumulative::Add(const Labels& key, const Point
   s.updated_wall_ns = now_ns;
   out->start_ns = s.start_ns;
   out->timestamp_ns = s.last_end_ns;
-  out->values = s.values;
+  out->values.assign(s.values.begin(), s.values.end());  // reuses the caller's capacity
   return Outcome::kAccepted;
 }
 

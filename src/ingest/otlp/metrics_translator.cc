@@ -164,6 +164,7 @@ class Translation {
   int64_t now_ns_;
   std::vector<Label> common_;
   SeriesKeyHasher scope_key_;
+  DeltaToCumulative::Cumulative cumulative_;
   MetricBatch* batch_;
   Rejections* rejections_;
   std::unordered_map<std::string, int> families_;
@@ -390,7 +391,7 @@ void Translation::Sum(const pbm::Metric& metric) {
       Emit(std::move(labels), p.time_unix_nano(), value, p.start_time_unix_nano(), family);
       continue;
     }
-    DeltaToCumulative::Cumulative cumulative;
+    DeltaToCumulative::Cumulative& cumulative = cumulative_;  // reused: no allocation per point
     DeltaToCumulative::Point point{static_cast<int64_t>(p.start_time_unix_nano()),
                                    static_cast<int64_t>(p.time_unix_nano()),
                                    std::span<const double>(&value, 1), 0};
@@ -450,13 +451,13 @@ void Translation::Histogram(const std::vector<Label>& common, const pbm::Metric&
     if (delta && !stale) {
       std::vector<Label> key_labels = labels;
       InsertSorted(&key_labels, {std::string(kMetricNameLabel), name});
-      DeltaToCumulative::Cumulative cumulative;
+      DeltaToCumulative::Cumulative& cumulative = cumulative_;
       DeltaToCumulative::Point point{start_ns, time_ns, values, BoundsHash(bounds)};
       if (accumulator_->Add(Labels(std::move(key_labels)), point, now_ns_, &cumulative) ==
           DeltaToCumulative::Outcome::kDuplicate) {
         continue;
       }
-      values = std::move(cumulative.values);
+      values = cumulative.values;
       time_ns = cumulative.timestamp_ns;
       start_ns = cumulative.start_ns;
     }
@@ -550,6 +551,7 @@ std::string Rejections::Message() const {
 void MetricsTranslator::Translate(const ExportMetricsServiceRequest& request, int64_t now_ns,
                                   MetricBatch* batch, Rejections* rejections) const {
   Translation t(accumulator_, series_, limits_, now_ns, batch, rejections);
+  batch->samples.reserve(batch->samples.size() + CountDataPoints(request));
   for (const auto& rm : request.resource_metrics()) {
     if (rm.resource().attributes_size() > limits_.max_attributes) {
       int64_t n = 0;
