@@ -47,6 +47,9 @@ void RegisterExporter(ExpositionRegistry* registry, otlp::OtlpReceiver* receiver
             s.requests_refused);
     gauge("otelite_delta_series", "Series with delta-to-cumulative state.",
           static_cast<double>(s.delta_series));
+    gauge("otelite_series_cache_entries",
+          "Series whose labels ingest remembers (built once, then found by hash).",
+          static_cast<double>(s.cached_series));
     gauge("otelite_exporter_series", "Series held by the Prometheus exporter.",
           static_cast<double>(registry->size()));
     gauge("otelite_resident_memory_bytes", "Resident memory of the otelite process.",
