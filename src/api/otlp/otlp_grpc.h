@@ -1,7 +1,8 @@
 // OTLP/gRPC on :4317: the metrics and logs Export services (gzip is negotiated by gRPC
 // itself). Failures map to gRPC status codes (INVALID_ARGUMENT, RESOURCE_EXHAUSTED,
 // UNAVAILABLE); rejected items are reported in partial_success. The trace service is not
-// registered, so trace exports get UNIMPLEMENTED, as from the seed's collector.
+// registered, so trace exports get UNIMPLEMENTED, as from the seed's collector. The services
+// use gRPC's callback API with requests decoded onto a protobuf arena per call.
 #pragma once
 
 #include <memory>
