@@ -74,17 +74,9 @@ TEST(Tail, StreamsMatchingEventsAsJson) {
   std::string error;
   auto p = OteliteProcess::Start({}, &error);
   ASSERT_NE(p, nullptr) << error;
-  char tmpl[] = "/tmp/otelite-tail-XXXXXX";
-  int fd = mkstemp(tmpl);
-  pid_t tail = fork();
-  if (tail == 0) {
-    dup2(fd, 1);
-    std::string server = "http://127.0.0.1:" + std::to_string(p->http_port());
-    execl(OTELITE_BINARY, OTELITE_BINARY, "tail", "--server", server.c_str(), "--json", "--logs",
-          "--match", "event_name=api_request", nullptr);
-    _exit(127);
-  }
-  close(fd);
+  BackgroundCommand tail({OTELITE_BINARY, "tail", "--server",
+                          "http://127.0.0.1:" + std::to_string(p->http_port()), "--json",
+                          "--logs", "--match", "event_name=api_request"});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let it subscribe
   for (const char* name : {"user_prompt", "api_request", "tool_result", "api_request"}) {
     auto r = HttpCall(p->http_port(), "POST", "/v1/logs",
@@ -92,14 +84,9 @@ TEST(Tail, StreamsMatchingEventsAsJson) {
                       {{"Content-Type", "application/x-protobuf"}});
     ASSERT_EQ(r.status, 200);
   }
-  std::string output;
-  for (int i = 0; i < 100 && std::count(output.begin(), output.end(), '\n') < 2; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    output = ReadFile(tmpl);
-  }
-  kill(tail, SIGTERM);
-  waitpid(tail, nullptr, 0);
-  unlink(tmpl);
+  std::string output = tail.WaitFor(
+      [](const std::string& out) { return std::count(out.begin(), out.end(), '\n') >= 2; });
+  tail.Stop();
   EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 2) << output;
   EXPECT_NE(output.find(R"("signal":"log")"), std::string::npos) << output;
   EXPECT_NE(output.find(R"("event_name":"api_request")"), std::string::npos) << output;
@@ -112,17 +99,8 @@ TEST(Tail, ReadableLinesForMetrics) {
   std::string error;
   auto p = OteliteProcess::Start({}, &error);
   ASSERT_NE(p, nullptr) << error;
-  char tmpl[] = "/tmp/otelite-tail-XXXXXX";
-  int fd = mkstemp(tmpl);
-  pid_t tail = fork();
-  if (tail == 0) {
-    dup2(fd, 1);
-    std::string server = "http://127.0.0.1:" + std::to_string(p->http_port());
-    execl(OTELITE_BINARY, OTELITE_BINARY, "tail", "--server", server.c_str(), "--metrics",
-          nullptr);
-    _exit(127);
-  }
-  close(fd);
+  BackgroundCommand tail({OTELITE_BINARY, "tail", "--server",
+                          "http://127.0.0.1:" + std::to_string(p->http_port()), "--metrics"});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   pbcm::ExportMetricsServiceRequest req;
   auto* m = req.add_resource_metrics()->add_scope_metrics()->add_metrics();
@@ -138,14 +116,9 @@ TEST(Tail, ReadableLinesForMetrics) {
   auto r = HttpCall(p->http_port(), "POST", "/v1/metrics", req.SerializeAsString(),
                     {{"Content-Type", "application/x-protobuf"}});
   ASSERT_EQ(r.status, 200);
-  std::string output;
-  for (int i = 0; i < 100 && output.find('\n') == std::string::npos; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    output = ReadFile(tmpl);
-  }
-  kill(tail, SIGTERM);
-  waitpid(tail, nullptr, 0);
-  unlink(tmpl);
+  std::string output = tail.WaitFor(
+      [](const std::string& out) { return out.find('\n') != std::string::npos; });
+  tail.Stop();
   EXPECT_NE(output.find("metric  claude_code_cost_usage_USD_total{} = 0.25"), std::string::npos)
       << output;
   EXPECT_EQ(p->Stop(), 0);

@@ -147,6 +147,45 @@ std::string OteliteProcess::Scrape(const std::string& accept) const {
   return HttpCall(exporter_port_, "GET", "/metrics", "", headers).body;
 }
 
+BackgroundCommand::BackgroundCommand(const std::vector<std::string>& argv_in) {
+  char tmpl[] = "/tmp/otelite-bg-XXXXXX";
+  int fd = mkstemp(tmpl);
+  path_ = tmpl;
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(fd, 1);
+    std::vector<std::string> args = argv_in;
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  close(fd);
+}
+
+BackgroundCommand::~BackgroundCommand() {
+  Stop();
+  unlink(path_.c_str());
+}
+
+std::string BackgroundCommand::WaitFor(const std::function<bool(const std::string&)>& done,
+                                       int timeout_ms) const {
+  std::string output = Output();
+  for (int waited = 0; !done(output) && waited < timeout_ms; waited += 20) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    output = Output();
+  }
+  return output;
+}
+
+void BackgroundCommand::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
 int RunCommand(const std::vector<std::string>& argv_in, std::string* output, int timeout_seconds) {
   char tmpl[] = "/tmp/otelite-cmd-XXXXXX";
   int fd = mkstemp(tmpl);

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -53,6 +54,22 @@ class OteliteProcess {
   int grpc_port_ = 0, http_port_ = 0, exporter_port_ = 0;
   std::string data_dir_;
   std::string stderr_path_;
+};
+
+// A command running in the background with its standard output captured to a file.
+class BackgroundCommand {
+ public:
+  explicit BackgroundCommand(const std::vector<std::string>& argv);
+  ~BackgroundCommand();
+  std::string Output() const { return ReadFile(path_); }
+  // Polls Output() until `done` holds or timeout; returns the last output.
+  std::string WaitFor(const std::function<bool(const std::string&)>& done,
+                      int timeout_ms = 2000) const;
+  void Stop();
+
+ private:
+  pid_t pid_ = -1;
+  std::string path_;
 };
 
 // Runs a command, returns its exit status; stdout/stderr captured into *output.
