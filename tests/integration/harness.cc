@@ -147,13 +147,18 @@ std::string OteliteProcess::Scrape(const std::string& accept) const {
   return HttpCall(exporter_port_, "GET", "/metrics", "", headers).body;
 }
 
-BackgroundCommand::BackgroundCommand(const std::vector<std::string>& argv_in) {
-  char tmpl[] = "/tmp/otelite-bg-XXXXXX";
+namespace {
+
+// Starts argv with its standard output (and standard error when `with_stderr`) going to a new
+// temporary file, whose path is stored in *output_path.
+pid_t Spawn(const std::vector<std::string>& argv_in, bool with_stderr, std::string* output_path) {
+  char tmpl[] = "/tmp/otelite-cmd-XXXXXX";
   int fd = mkstemp(tmpl);
-  path_ = tmpl;
-  pid_ = fork();
-  if (pid_ == 0) {
+  *output_path = tmpl;
+  pid_t pid = fork();
+  if (pid == 0) {
     dup2(fd, 1);
+    if (with_stderr) dup2(fd, 2);
     std::vector<std::string> args = argv_in;
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -162,6 +167,13 @@ BackgroundCommand::BackgroundCommand(const std::vector<std::string>& argv_in) {
     _exit(127);
   }
   close(fd);
+  return pid;
+}
+
+}  // namespace
+
+BackgroundCommand::BackgroundCommand(const std::vector<std::string>& argv) {
+  pid_ = Spawn(argv, /*with_stderr=*/false, &path_);
 }
 
 BackgroundCommand::~BackgroundCommand() {
@@ -186,21 +198,9 @@ void BackgroundCommand::Stop() {
   pid_ = -1;
 }
 
-int RunCommand(const std::vector<std::string>& argv_in, std::string* output, int timeout_seconds) {
-  char tmpl[] = "/tmp/otelite-cmd-XXXXXX";
-  int fd = mkstemp(tmpl);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fd, 1);
-    dup2(fd, 2);
-    std::vector<std::string> args = argv_in;
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  close(fd);
+int RunCommand(const std::vector<std::string>& argv, std::string* output, int timeout_seconds) {
+  std::string path;
+  pid_t pid = Spawn(argv, /*with_stderr=*/true, &path);
   int status = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   while (waitpid(pid, &status, WNOHANG) == 0) {
@@ -211,8 +211,8 @@ int RunCommand(const std::vector<std::string>& argv_in, std::string* output, int
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  if (output) *output = ReadFile(tmpl);
-  unlink(tmpl);
+  if (output) *output = ReadFile(path);
+  unlink(path.c_str());
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return -WTERMSIG(status);
 }
