@@ -155,6 +155,10 @@ class Translation {
 
   void Gauge(const pbm::Metric& metric);
   void Sum(const pbm::Metric& metric);
+  // Gauges and sums: one series per point, delta sums accumulated into cumulative ones.
+  void NumberPoints(const pbm::Metric& metric,
+                    const google::protobuf::RepeatedPtrField<pbm::NumberDataPoint>& points,
+                    OtlpMetricKind kind, bool delta);
   void Histogram(const std::vector<Label>& common, const pbm::Metric& metric);
   void Summary(const std::vector<Label>& common, const pbm::Metric& metric);
 
@@ -329,35 +333,24 @@ bool NumberValue(const pbm::NumberDataPoint& p, double* value) {
 }
 
 void Translation::Gauge(const pbm::Metric& metric) {
-  const auto& points = metric.gauge().data_points();
-  std::string name = PrometheusMetricName(metric.name(), metric.unit(), OtlpMetricKind::kGauge);
-  int family = Family(metric, name, MetricType::kGauge, points.size());
-  if (family < 0) return;
-  for (int i = 0; i < points.size(); ++i) {
-    const auto& p = points[i];
-    double value;
-    if (!NumberValue(p, &value)) {
-      Reject(metric.name(), i, "no value (neither asDouble nor asInt)");
-      continue;
-    }
-    Labels labels;
-    if (!CheckTime(metric.name(), i, 0, p.time_unix_nano(), false) ||
-        !NumberSeries(metric, OtlpMetricKind::kGauge, name, p, i, &labels)) {
-      continue;
-    }
-    Emit(std::move(labels), p.time_unix_nano(), value, 0, family);
-  }
+  NumberPoints(metric, metric.gauge().data_points(), OtlpMetricKind::kGauge, /*delta=*/false);
 }
 
 void Translation::Sum(const pbm::Metric& metric) {
   const auto& sum = metric.sum();
-  const auto& points = sum.data_points();
-  if (!KnownTemporality(metric, sum.aggregation_temporality(), points.size())) return;
-  const bool delta = sum.aggregation_temporality() == pbm::AGGREGATION_TEMPORALITY_DELTA;
-  const bool monotonic = sum.is_monotonic();
-  std::string name = PrometheusMetricName(
-      metric.name(), metric.unit(),
-      monotonic ? OtlpMetricKind::kMonotonicSum : OtlpMetricKind::kNonMonotonicSum);
+  if (!KnownTemporality(metric, sum.aggregation_temporality(), sum.data_points_size())) return;
+  NumberPoints(metric, sum.data_points(),
+               sum.is_monotonic() ? OtlpMetricKind::kMonotonicSum
+                                  : OtlpMetricKind::kNonMonotonicSum,
+               sum.aggregation_temporality() == pbm::AGGREGATION_TEMPORALITY_DELTA);
+}
+
+void Translation::NumberPoints(const pbm::Metric& metric,
+                               const google::protobuf::RepeatedPtrField<pbm::NumberDataPoint>& points,
+                               OtlpMetricKind kind, bool delta) {
+  const bool gauge = kind == OtlpMetricKind::kGauge;
+  const bool monotonic = kind == OtlpMetricKind::kMonotonicSum;
+  std::string name = PrometheusMetricName(metric.name(), metric.unit(), kind);
   int family = Family(metric, name, monotonic ? MetricType::kCounter : MetricType::kGauge,
                       points.size());
   if (family < 0) return;
@@ -380,19 +373,19 @@ void Translation::Sum(const pbm::Metric& metric) {
       Reject(metric.name(), i, fmt::format("delta value {} is not finite", FormatGoFloat(value)));
       continue;
     }
+    // A gauge's start time means nothing; a sum's must not follow its time.
+    const uint64_t start_ns = gauge ? 0 : p.start_time_unix_nano();
     Labels labels;
-    if (!CheckTime(metric.name(), i, p.start_time_unix_nano(), p.time_unix_nano(), true) ||
-        !NumberSeries(metric,
-                      monotonic ? OtlpMetricKind::kMonotonicSum : OtlpMetricKind::kNonMonotonicSum,
-                      name, p, i, &labels)) {
+    if (!CheckTime(metric.name(), i, start_ns, p.time_unix_nano(), !gauge) ||
+        !NumberSeries(metric, kind, name, p, i, &labels)) {
       continue;
     }
     if (!delta || stale) {
-      Emit(std::move(labels), p.time_unix_nano(), value, p.start_time_unix_nano(), family);
+      Emit(std::move(labels), p.time_unix_nano(), value, start_ns, family);
       continue;
     }
     DeltaToCumulative::Cumulative& cumulative = cumulative_;  // reused: no allocation per point
-    DeltaToCumulative::Point point{static_cast<int64_t>(p.start_time_unix_nano()),
+    DeltaToCumulative::Point point{static_cast<int64_t>(start_ns),
                                    static_cast<int64_t>(p.time_unix_nano()),
                                    std::span<const double>(&value, 1), 0};
     if (accumulator_->Add(labels, point, now_ns_, &cumulative) ==
