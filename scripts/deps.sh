@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates curl
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libboost1.74-dev libsimdjson-dev libre2-dev zlib1g-dev libsnappy-dev libzstd-dev
-  libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
+  libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev rapidjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   prometheus nodejs npm
 )

@@ -17,10 +17,45 @@ void AddSelfMetric(MetricBatch* batch, std::string name, MetricType type, std::s
   batch->samples.push_back(std::move(s));
 }
 
+void AddTsdbMetrics(const tsdb::Db& db, int64_t now, MetricBatch* batch) {
+  const tsdb::DbStats s = db.Stats();
+  auto add = [&](const char* name, MetricType type, const char* help, double v,
+                 std::vector<Label> extra = {}) {
+    AddSelfMetric(batch, name, type, help, v, now, std::move(extra));
+  };
+  add("otelite_tsdb_head_series", MetricType::kGauge, "Series in the metrics head (in memory).",
+      static_cast<double>(s.head.series));
+  add("otelite_tsdb_head_series_created_total", MetricType::kCounter,
+      "Series created in the metrics head.", static_cast<double>(s.head.series_created));
+  add("otelite_tsdb_head_series_removed_total", MetricType::kCounter,
+      "Series removed from the metrics head after their data was persisted.",
+      static_cast<double>(s.head.series_removed));
+  add("otelite_tsdb_head_chunks", MetricType::kGauge, "Chunks in the metrics head.",
+      static_cast<double>(s.head.chunks));
+  add("otelite_tsdb_head_memory_bytes", MetricType::kGauge,
+      "Estimated memory of the metrics head (chunks, series, index).",
+      static_cast<double>(s.head.memory_bytes));
+  add("otelite_tsdb_samples_appended_total", MetricType::kCounter,
+      "Samples stored in the metrics database.", static_cast<double>(s.head.samples_appended));
+  for (size_t r = 0; r < s.head.rejected.size(); ++r) {
+    add("otelite_tsdb_samples_rejected_total", MetricType::kCounter,
+        "Samples the metrics database refused, by reason.", static_cast<double>(s.head.rejected[r]),
+        {{"reason", tsdb::RejectReasonName(static_cast<tsdb::RejectReason>(r))}});
+  }
+  add("otelite_tsdb_wal_bytes", MetricType::kGauge, "Size of the metrics write-ahead log.",
+      static_cast<double>(s.wal_bytes));
+  add("otelite_tsdb_wal_segments", MetricType::kGauge, "Segments of the metrics write-ahead log.",
+      static_cast<double>(s.wal_segments));
+  add("otelite_tsdb_append_failures_total", MetricType::kCounter,
+      "Batches refused because the write-ahead log could not be written.",
+      static_cast<double>(s.append_failures));
+}
+
 }  // namespace
 
-void RegisterExporter(ExpositionRegistry* registry, otlp::OtlpReceiver* receiver, Router* router) {
-  registry->SetSelfMetricsProvider([registry, receiver](MetricBatch* batch) {
+void RegisterExporter(ExpositionRegistry* registry, otlp::OtlpReceiver* receiver, tsdb::Db* metrics,
+                      Router* router) {
+  registry->SetSelfMetricsProvider([registry, receiver, metrics](MetricBatch* batch) {
     const int64_t now = NowUnixMillis();
     const auto s = receiver->Stats();
     auto counter = [&](const char* name, const char* help, uint64_t v) {
@@ -54,15 +89,15 @@ void RegisterExporter(ExpositionRegistry* registry, otlp::OtlpReceiver* receiver
           static_cast<double>(registry->size()));
     gauge("otelite_resident_memory_bytes", "Resident memory of the otelite process.",
           static_cast<double>(receiver->admission().ResidentBytes()));
-    AddSelfMetric(batch, "otelite_build_info", MetricType::kGauge,
-                  "otelite build information.", 1, now, {{"version", OTELITE_VERSION}});
+    AddSelfMetric(batch, "otelite_build_info", MetricType::kGauge, "otelite build information.", 1,
+                  now, {{"version", OTELITE_VERSION}});
+    if (metrics != nullptr) AddTsdbMetrics(*metrics, now, batch);
   });
   router->Handle(http::verb::get, "/metrics", [registry](const Request& request) {
     ExpositionFormat format = NegotiateExpositionFormat(ToStd(request[http::field::accept]));
     std::string body;
     registry->AppendExposition(format, NowUnixMillis(), &body);
-    return TextResponse(request, http::status::ok, std::move(body),
-                        ContentTypeFor(format));
+    return TextResponse(request, http::status::ok, std::move(body), ContentTypeFor(format));
   });
 }
 

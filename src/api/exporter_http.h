@@ -5,9 +5,12 @@
 #include "api/http/router.h"
 #include "export/prometheus/exposition_registry.h"
 #include "ingest/otlp/receiver.h"
+#include "storage/tsdb/db.h"
 
 namespace otelite::api {
 
-void RegisterExporter(ExpositionRegistry* registry, otlp::OtlpReceiver* receiver, Router* router);
+// `metrics` (may be null) adds the metrics store's otelite_tsdb_* figures.
+void RegisterExporter(ExpositionRegistry* registry, otlp::OtlpReceiver* receiver,
+                      tsdb::Db* metrics, Router* router);
 
 }  // namespace otelite::api

@@ -1,12 +1,13 @@
 #include "core/config.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
-
-#include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 namespace otelite {
 namespace {
@@ -31,6 +32,22 @@ OptionSpec StringOption(std::string key, std::string help, std::string* target) 
           [target](const std::string& v) {
             *target = v;
             return Status::Ok();
+          },
+          [target] { return *target; }};
+}
+
+OptionSpec ChoiceOption(std::string key, std::string help, std::string* target,
+                        std::vector<std::string> choices) {
+  return {std::move(key), std::move(help),
+          [target, choices](const std::string& v) -> Status {
+            for (const auto& c : choices) {
+              if (v == c) {
+                *target = v;
+                return Status::Ok();
+              }
+            }
+            return Status::InvalidArgument(
+                fmt::format("'{}' is not one of: {}", v, fmt::join(choices, ", ")));
           },
           [target] { return *target; }};
 }
@@ -90,7 +107,17 @@ std::vector<OptionSpec> ServeOptions(ServeConfig* c) {
                      &c->exporter_expiration),
       DurationOption("metrics.retention", "how long metric samples are kept",
                      &c->metrics_retention),
+      DurationOption("metrics.out_of_order_window",
+                     "how far behind a series' newest sample a late sample is still accepted",
+                     &c->metrics_out_of_order_window),
       DurationOption("logs.retention", "how long events are kept", &c->logs_retention),
+      ChoiceOption("storage.fsync",
+                   "when written data is fsynced (survives power loss): always (before each "
+                   "acknowledgement), interval, never; every acknowledged write survives a "
+                   "crash of otelite itself in all three",
+                   &c->fsync, {"always", "interval", "never"}),
+      DurationOption("storage.fsync_interval", "fsync period for storage.fsync=interval",
+                     &c->fsync_interval),
       SizeOption("limits.max_request_bytes",
                  "largest request body accepted, after decompression (413 above)",
                  &c->max_request_bytes),
@@ -164,7 +191,8 @@ Status AssembleConfig(const std::map<std::string, std::string>& flags, std::stri
     for (const auto& [key, value] : *values) {
       OptionSpec* o = find(key);
       if (o == nullptr) {
-        return Status::InvalidArgument(fmt::format("config {}: unknown key '{}'", config_path, key));
+        return Status::InvalidArgument(
+            fmt::format("config {}: unknown key '{}'", config_path, key));
       }
       if (Status st = o->set(value); !st.ok()) {
         return Status::InvalidArgument(

@@ -24,7 +24,10 @@ struct ServeConfig {
   // Series not updated for this long disappear from the :8889 exposition.
   Duration exporter_expiration = std::chrono::minutes(180);
   Duration metrics_retention = std::chrono::hours(200);
+  Duration metrics_out_of_order_window = std::chrono::minutes(30);
   Duration logs_retention = std::chrono::hours(744);
+  std::string fsync = "interval";  // always | interval | never
+  Duration fsync_interval = std::chrono::seconds(1);
   // Request bodies above this size (after decompression) are refused with 413.
   uint64_t max_request_bytes = 16ULL << 20;
   // Backpressure: above this resident memory, or this many request bytes being processed,

@@ -1,26 +1,30 @@
 #include "server/server.h"
 
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+#include <spdlog/spdlog.h>
+
 #include <condition_variable>
 #include <filesystem>
 #include <thread>
-
-#include <grpcpp/grpcpp.h>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "api/exporter_http.h"
 #include "api/otlp/otlp_grpc.h"
 #include "api/otlp/otlp_http.h"
 #include "api/tail.h"
+#include "core/dir_lock.h"
 #include "export/prometheus/exposition_registry.h"
 #include "ingest/otlp/receiver.h"
 #include "server/http_server.h"
 #include "storage/memory/memory_store.h"
+#include "storage/tsdb/db.h"
 
 namespace otelite::server {
 
 struct Server::Components {
-  std::unique_ptr<MemoryStore> store;
+  DirectoryLock lock;
+  std::unique_ptr<tsdb::Db> metrics;
+  std::unique_ptr<MemoryStore> store;  // events, until the event store lands
   std::unique_ptr<ExpositionRegistry> exposition;
   api::TailHub tail;
   FanoutAppender fanout;
@@ -49,16 +53,41 @@ Status Server::Start() {
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
   if (ec) {
-    return Status::IoError(
-        fmt::format("data directory {}: {}", config_.data_dir, ec.message()));
+    return Status::IoError(fmt::format("data directory {}: {}", config_.data_dir, ec.message()));
   }
   const int threads = config_.threads > 0
                           ? config_.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 
+  auto lock = DirectoryLock::Acquire(config_.data_dir);
+  if (!lock.ok()) return lock.status();
+  c.lock = std::move(*lock);
+
+  auto fsync = tsdb::ParseFsyncPolicy(config_.fsync);
+  if (!fsync.ok()) return fsync.status();
+  tsdb::DbOptions db_options;
+  db_options.retention_ms = config_.metrics_retention.count();
+  db_options.head.out_of_order_window_ms = config_.metrics_out_of_order_window.count();
+  db_options.head.max_future_ms = 3600'000;  // as ingest: points more than 1 h ahead are refused
+  db_options.head.now_ms = [] { return NowUnixMillis(); };
+  db_options.wal.fsync = *fsync;
+  db_options.wal.fsync_interval_ms = config_.fsync_interval.count();
+  const std::string metrics_dir = (std::filesystem::path(config_.data_dir) / "metrics").string();
+  auto db = tsdb::Db::Open(metrics_dir, db_options);
+  if (!db.ok()) return db.status();
+  c.metrics = std::move(*db);
+  {
+    const auto& r = c.metrics->open_report();
+    spdlog::info("metrics: {} series, {} samples replayed from the WAL in {:.2f} s{}",
+                 r.replayed_series, r.replayed_samples, r.replay_seconds,
+                 r.wal.truncated_bytes > 0
+                     ? fmt::format(" ({} bytes of torn WAL tail truncated)", r.wal.truncated_bytes)
+                     : "");
+  }
+
   c.store = std::make_unique<MemoryStore>(config_.metrics_retention, config_.logs_retention);
   c.exposition = std::make_unique<ExpositionRegistry>(config_.exporter_expiration);
-  c.fanout.AddMetricTarget(c.store.get());
+  c.fanout.AddMetricTarget(c.metrics.get());
   c.fanout.AddMetricTarget(c.exposition.get());
   c.fanout.AddMetricTarget(&c.tail);
   c.fanout.AddLogTarget(c.store.get());
@@ -76,7 +105,7 @@ Status Server::Start() {
 
   api::RegisterOtlpHttp(c.receiver.get(), &c.otlp_router);
   c.tail.Register(&c.otlp_router);
-  api::RegisterExporter(c.exposition.get(), c.receiver.get(), &c.exporter_router);
+  api::RegisterExporter(c.exposition.get(), c.receiver.get(), c.metrics.get(), &c.exporter_router);
 
   HttpServerOptions http_options;
   http_options.max_body_bytes = config_.max_request_bytes;
@@ -110,8 +139,7 @@ Status Server::Start() {
     c.grpc = builder.BuildAndStart();
     if (c.grpc == nullptr || selected == 0) {
       return Status::Unavailable(
-          fmt::format("otlp-grpc: cannot listen on {} (address in use or not available)",
-                      address));
+          fmt::format("otlp-grpc: cannot listen on {} (address in use or not available)", address));
     }
     c.ports.otlp_grpc = selected;
   }
@@ -128,9 +156,10 @@ Status Server::Start() {
     }
   });
 
-  spdlog::info("otelite ready: OTLP/gRPC {}:{}, OTLP/HTTP {}:{}, Prometheus exporter {}:{}, data {}",
-               config_.listen, c.ports.otlp_grpc, config_.listen, c.ports.otlp_http,
-               config_.listen, c.ports.exporter, config_.data_dir);
+  spdlog::info(
+      "otelite ready: OTLP/gRPC {}:{}, OTLP/HTTP {}:{}, Prometheus exporter {}:{}, data {}",
+      config_.listen, c.ports.otlp_grpc, config_.listen, c.ports.otlp_http, config_.listen,
+      c.ports.exporter, config_.data_dir);
   return Status::Ok();
 }
 
@@ -152,6 +181,10 @@ void Server::Shutdown() {
   spdlog::debug("otelite: OTLP/HTTP stopped");
   if (c.exporter_http) c.exporter_http->Stop(std::chrono::seconds(2));
   spdlog::debug("otelite: exporter stopped");
+  if (c.metrics) {
+    Status st = c.metrics->Flush();
+    if (!st.ok()) spdlog::error("metrics: flush at shutdown failed: {}", st.message());
+  }
   c_.reset();
   spdlog::info("otelite: stopped");
 }

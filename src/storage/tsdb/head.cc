@@ -1,0 +1,506 @@
+#include "storage/tsdb/head.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+
+#include "storage/tsdb/encoding.h"
+
+namespace otelite::tsdb {
+
+namespace {
+
+bool SameBits(double a, double b) {
+  return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b);
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+// Counters, histograms and a summary's _count/_sum are cumulative: they get a zero at their
+// start time when their series is created.
+bool IsCumulative(const MetricBatch& batch, const MetricSample& s) {
+  if (s.family >= batch.families.size()) return false;
+  switch (batch.families[s.family].type) {
+    case MetricType::kCounter:
+    case MetricType::kHistogram:
+      return true;
+    case MetricType::kSummary: {
+      std::string_view name = s.labels.Get(kMetricNameLabel);
+      return name.ends_with("_count") || name.ends_with("_sum");
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+const char* RejectReasonName(RejectReason reason) {
+  switch (reason) {
+    case RejectReason::kTooOld:
+      return "too_old";
+    case RejectReason::kOutOfBounds:
+      return "out_of_bounds";
+    case RejectReason::kDuplicateTimestamp:
+      return "duplicate_timestamp";
+    case RejectReason::kTooFarInFuture:
+      return "too_far_in_future";
+    case RejectReason::kCount:
+      break;
+  }
+  return "unknown";
+}
+
+uint64_t AppendResult::RejectedTotal() const {
+  uint64_t n = 0;
+  for (uint64_t r : rejected) n += r;
+  return n;
+}
+
+std::unique_ptr<SampleIterator> ChunkSeries::Iterator() const {
+  auto chunks = std::make_unique<ChunksIterator>(chunks_, mint_, maxt_);
+  if (!extra_ || extra_->empty()) return chunks;
+  std::vector<std::unique_ptr<SampleIterator>> sources;
+  sources.push_back(std::move(chunks));
+  sources.push_back(std::make_unique<VectorIterator>(extra_, mint_, maxt_));
+  return std::make_unique<MergeIterator>(std::move(sources));
+}
+
+Head::Head(HeadOptions options, Wal* wal) : options_(std::move(options)), wal_(wal) {
+  for (auto& r : rejected_) r.store(0);
+}
+
+Head::~Head() = default;
+
+std::shared_ptr<MemSeries> Head::ByRef(uint64_t ref) const {
+  const RefStripe& rs = ref_stripes_[ref % kStripes];
+  std::lock_guard lock(rs.mu);
+  auto it = rs.by_ref.find(ref);
+  return it == rs.by_ref.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<MemSeries> Head::CreateSeries(uint64_t ref, const Labels& labels, bool log) {
+  auto series = std::make_shared<MemSeries>(ref, labels);
+  {
+    RefStripe& rs = ref_stripes_[ref % kStripes];
+    std::lock_guard lock(rs.mu);
+    rs.by_ref[ref] = series;
+  }
+  if (log && wal_ != nullptr) {
+    std::vector<uint8_t> payload;
+    Encoder e(&payload);
+    e.Uvarint(ref);
+    e.Uvarint(labels.size());
+    for (const Label& l : labels.items()) {
+      e.String(l.name);
+      e.String(l.value);
+    }
+    wal_->Buffer(kWalSeries, payload);
+  }
+  index_.Add(ref, labels);
+  series_count_.fetch_add(1, std::memory_order_relaxed);
+  series_created_.fetch_add(1, std::memory_order_relaxed);
+  return series;
+}
+
+MemSeries* Head::GetOrCreate(const Labels& labels, bool* created) {
+  Stripe& stripe = stripes_[labels.Hash() % kStripes];
+  std::lock_guard lock(stripe.mu);
+  auto& bucket = stripe.by_hash[labels.Hash()];
+  for (const auto& s : bucket) {
+    if (s->labels == labels) {
+      *created = false;
+      return s.get();
+    }
+  }
+  // The WAL record is buffered before the series becomes visible to other appenders, so it
+  // precedes every samples record that references it.
+  auto series = CreateSeries(next_ref_.fetch_add(1, std::memory_order_relaxed), labels, true);
+  bucket.push_back(series);
+  *created = true;
+  return series.get();
+}
+
+void Head::NoteTime(int64_t t) {
+  int64_t cur = min_t_.load(std::memory_order_relaxed);
+  while (t < cur && !min_t_.compare_exchange_weak(cur, t, std::memory_order_relaxed)) {
+  }
+  cur = max_t_.load(std::memory_order_relaxed);
+  while (t > cur && !max_t_.compare_exchange_weak(cur, t, std::memory_order_relaxed)) {
+  }
+}
+
+bool Head::FindSample(const MemSeries& s, int64_t t, double* v) const {
+  if (t == s.max_t) {
+    *v = s.last_v;
+    return true;
+  }
+  auto it = std::lower_bound(s.ooo.begin(), s.ooo.end(), t,
+                             [](const Sample& a, int64_t x) { return a.t < x; });
+  if (it != s.ooo.end() && it->t == t) {
+    *v = it->v;
+    return true;
+  }
+  auto scan = [&](std::span<const uint8_t> bytes) {
+    XorChunkReader r(bytes);
+    while (r.Next()) {
+      if (r.t() == t) {
+        *v = r.v();
+        return true;
+      }
+      if (r.t() > t) break;
+    }
+    return false;
+  };
+  for (const auto& c : s.sealed) {
+    if (c->min_t <= t && t <= c->max_t && scan(c->bytes)) return true;
+  }
+  if (s.open && s.open->count() > 0 && s.open->min_t() <= t && t <= s.open->max_t()) {
+    return scan(s.open->bytes());
+  }
+  return false;
+}
+
+Head::Applied Head::Apply(MemSeries* s, int64_t t, double v) {
+  if (t > s->max_t) {
+    std::lock_guard lock(s->mu);
+    if (!s->open || s->open->count() >= kMaxSamplesPerChunk || t >= s->open_end) {
+      if (s->open && s->open->count() > 0) {
+        auto sealed = std::make_shared<SealedChunk>();
+        sealed->bytes.assign(s->open->bytes().begin(), s->open->bytes().end());
+        sealed->min_t = s->open->min_t();
+        sealed->max_t = s->open->max_t();
+        sealed_chunks_.fetch_add(1, std::memory_order_relaxed);
+        sealed_bytes_.fetch_add(sealed->bytes.size(), std::memory_order_relaxed);
+        s->sealed.push_back(std::move(sealed));
+      }
+      s->open.emplace();
+      s->open_end = (FloorDiv(t, options_.chunk_range_ms) + 1) * options_.chunk_range_ms;
+    }
+    s->open->Append(t, v);
+    s->max_t = t;
+    s->last_v = v;
+    s->min_t = std::min(s->min_t, t);
+  } else {
+    double existing = 0;
+    if (FindSample(*s, t, &existing)) {
+      return SameBits(existing, v) ? Applied::kDuplicate : Applied::kConflict;
+    }
+    std::lock_guard lock(s->mu);
+    auto it = std::lower_bound(s->ooo.begin(), s->ooo.end(), t,
+                               [](const Sample& a, int64_t x) { return a.t < x; });
+    s->ooo.insert(it, Sample{t, v});
+    s->min_t = std::min(s->min_t, t);
+  }
+  NoteTime(t);
+  return Applied::kAppended;
+}
+
+Result<AppendResult> Head::Append(const MetricBatch& batch) {
+  AppendResult result;
+  struct Item {
+    MemSeries* series;
+    bool created;
+  };
+  std::vector<Item> items(batch.samples.size());
+  for (size_t i = 0; i < batch.samples.size(); ++i) {
+    items[i].series = GetOrCreate(batch.samples[i].labels, &items[i].created);
+  }
+
+  struct Accepted {
+    MemSeries* series;
+    int64_t t;
+    double v;
+  };
+  std::vector<Accepted> accepted;
+  accepted.reserve(batch.samples.size() + 8);
+  const int64_t now = options_.now_ms ? options_.now_ms() : 0;
+
+  std::unique_lock lock(append_mu_);
+  const uint64_t epoch = ++epoch_;
+  const int64_t min_valid = min_valid_t_.load(std::memory_order_relaxed);
+  auto reject = [&](RejectReason reason, const MetricSample& s, const std::string& why) {
+    ++result.rejected[static_cast<size_t>(reason)];
+    if (result.first_rejection.empty()) {
+      result.first_rejection = fmt::format("{} @{}: {}", s.labels.ToString(), s.timestamp_ms, why);
+    }
+  };
+  for (size_t i = 0; i < batch.samples.size(); ++i) {
+    const MetricSample& sample = batch.samples[i];
+    MemSeries* s = items[i].series;
+    const int64_t t = sample.timestamp_ms;
+    if (options_.max_future_ms > 0 && t > now + options_.max_future_ms) {
+      reject(
+          RejectReason::kTooFarInFuture, sample,
+          fmt::format("more than {} s ahead of the server clock", options_.max_future_ms / 1000));
+      continue;
+    }
+    if (t < min_valid) {
+      reject(RejectReason::kOutOfBounds, sample,
+             "older than the newest persisted block (the out-of-order window is past)");
+      continue;
+    }
+    if (s->pending_epoch != epoch) {
+      s->pending_epoch = epoch;
+      s->pending_max_t = s->max_t;
+      if (items[i].created && sample.start_timestamp_ms > 0 && sample.start_timestamp_ms < t &&
+          sample.start_timestamp_ms >= min_valid && IsCumulative(batch, sample)) {
+        accepted.push_back({s, sample.start_timestamp_ms, 0.0});
+        s->pending_max_t = sample.start_timestamp_ms;
+      }
+    }
+    if (t > s->pending_max_t) {
+      s->pending_max_t = t;
+      accepted.push_back({s, t, sample.value});
+      continue;
+    }
+    double existing = 0;
+    if (FindSample(*s, t, &existing)) {
+      if (SameBits(existing, sample.value)) {
+        ++result.duplicates;
+      } else {
+        reject(RejectReason::kDuplicateTimestamp, sample,
+               fmt::format("a different value ({}) is stored for this timestamp", existing));
+      }
+      continue;
+    }
+    if (t < s->pending_max_t - options_.out_of_order_window_ms) {
+      reject(RejectReason::kTooOld, sample,
+             fmt::format("more than {} s older than the series' newest sample (the out-of-order "
+                         "window)",
+                         options_.out_of_order_window_ms / 1000));
+      continue;
+    }
+    accepted.push_back({s, t, sample.value});
+  }
+
+  uint64_t position = 0;
+  if (wal_ != nullptr && (!accepted.empty())) {
+    scratch_.clear();
+    Encoder e(&scratch_);
+    const int64_t base = accepted.front().t;
+    e.Varint(base);
+    for (const Accepted& a : accepted) {
+      e.Uvarint(a.series->ref);
+      e.Varint(a.t - base);
+      e.F64(a.v);
+    }
+    auto written = wal_->Write(kWalSamples, scratch_);
+    if (!written.ok()) return written.status();
+    position = *written;
+    if (scratch_.capacity() > (4u << 20)) scratch_ = {};
+  }
+  for (const Accepted& a : accepted) {
+    switch (Apply(a.series, a.t, a.v)) {
+      case Applied::kAppended:
+        ++result.appended;
+        break;
+      case Applied::kDuplicate:
+        ++result.duplicates;
+        break;
+      case Applied::kConflict:
+        ++result.rejected[static_cast<size_t>(RejectReason::kDuplicateTimestamp)];
+        break;
+    }
+  }
+  lock.unlock();
+  samples_appended_.fetch_add(result.appended, std::memory_order_relaxed);
+  for (size_t r = 0; r < result.rejected.size(); ++r) {
+    if (result.rejected[r] > 0)
+      rejected_[r].fetch_add(result.rejected[r], std::memory_order_relaxed);
+  }
+  if (wal_ != nullptr && position > 0) OTELITE_RETURN_IF_ERROR(wal_->WaitDurable(position));
+  return result;
+}
+
+Status Head::ReplayRecord(uint8_t type, std::span<const uint8_t> payload) {
+  Decoder d(payload);
+  if (type == kWalSeries) {
+    while (!d.done()) {
+      const uint64_t ref = d.Uvarint();
+      const uint64_t n = d.Uvarint();
+      if (d.failed() || n > 4096) return Status::Internal("WAL series record is malformed");
+      std::vector<Label> labels;
+      labels.reserve(n);
+      for (uint64_t i = 0; i < n; ++i) {
+        std::string_view name = d.String();
+        std::string_view value = d.String();
+        labels.push_back({std::string(name), std::string(value)});
+      }
+      if (d.failed()) return Status::Internal("WAL series record is malformed");
+      Labels ls(std::move(labels));
+      if (ByRef(ref) != nullptr) continue;  // logged twice (a checkpoint and a segment)
+      Stripe& stripe = stripes_[ls.Hash() % kStripes];
+      std::lock_guard lock(stripe.mu);
+      auto& bucket = stripe.by_hash[ls.Hash()];
+      bool exists = false;
+      for (const auto& s : bucket) exists = exists || s->labels == ls;
+      if (exists) continue;
+      bucket.push_back(CreateSeries(ref, ls, false));
+      uint64_t next = next_ref_.load();
+      while (ref >= next && !next_ref_.compare_exchange_weak(next, ref + 1)) {
+      }
+    }
+    return Status::Ok();
+  }
+  if (type == kWalSamples) {
+    const int64_t base = d.Varint();
+    std::lock_guard lock(append_mu_);
+    std::shared_ptr<MemSeries> cached;
+    while (!d.failed() && !d.done()) {
+      const uint64_t ref = d.Uvarint();
+      const int64_t t = base + d.Varint();
+      const double v = d.F64();
+      if (d.failed()) break;
+      if (!cached || cached->ref != ref) cached = ByRef(ref);
+      if (!cached) {
+        ++replay_orphans_;
+        continue;
+      }
+      if (Apply(cached.get(), t, v) == Applied::kAppended) ++replay_samples_;
+    }
+    if (d.failed()) return Status::Internal("WAL samples record is malformed");
+    samples_appended_.store(replay_samples_, std::memory_order_relaxed);
+    return Status::Ok();
+  }
+  return Status::Ok();  // unknown record types are skipped (written by a newer version)
+}
+
+void Head::ForEachSeries(const std::function<void(const std::shared_ptr<MemSeries>&)>& fn) const {
+  for (const RefStripe& rs : ref_stripes_) {
+    std::vector<std::shared_ptr<MemSeries>> copy;
+    {
+      std::lock_guard lock(rs.mu);
+      copy.reserve(rs.by_ref.size());
+      for (const auto& [ref, s] : rs.by_ref) copy.push_back(s);
+    }
+    for (const auto& s : copy) fn(s);
+  }
+}
+
+HeadStats Head::Stats() const {
+  HeadStats st;
+  st.series = series_count_.load();
+  st.series_created = series_created_.load();
+  st.series_removed = series_removed_.load();
+  st.samples_appended = samples_appended_.load();
+  st.chunks = sealed_chunks_.load() + st.series;
+  st.chunk_bytes = sealed_bytes_.load();
+  // Open chunks average ~60 bytes, a series' bookkeeping ~300 bytes plus its labels.
+  st.memory_bytes = st.chunk_bytes + st.series * 360 + index_.MemoryBytes();
+  st.min_t = MinTime();
+  st.max_t = MaxTime();
+  for (size_t r = 0; r < st.rejected.size(); ++r) st.rejected[r] = rejected_[r].load();
+  return st;
+}
+
+namespace {
+
+class HeadQuerier : public Querier {
+ public:
+  explicit HeadQuerier(const Head* head) : head_(head) {}
+
+  Result<SeriesSet> Select(int64_t mint, int64_t maxt, const Matchers& matchers) override {
+    SeriesSet out;
+    if (mint > maxt || head_->MinTime() > maxt || head_->MaxTime() < mint) return out;
+    std::vector<std::shared_ptr<MemSeries>> series;
+    Collect(matchers, &series);
+    for (const auto& s : series) {
+      std::vector<ChunkView> chunks;
+      std::shared_ptr<std::vector<Sample>> extra;
+      {
+        std::lock_guard lock(s->mu);
+        for (const auto& c : s->sealed) {
+          if (c->max_t < mint || c->min_t > maxt) continue;
+          chunks.push_back({c, c->bytes, c->min_t, c->max_t});
+        }
+        if (s->open && s->open->count() > 0 && s->open->max_t() >= mint &&
+            s->open->min_t() <= maxt) {
+          auto copy = std::make_shared<std::vector<uint8_t>>(s->open->bytes().begin(),
+                                                             s->open->bytes().end());
+          chunks.push_back({copy, *copy, s->open->min_t(), s->open->max_t()});
+        }
+        for (const Sample& x : s->ooo) {
+          if (x.t < mint || x.t > maxt) continue;
+          if (!extra) extra = std::make_shared<std::vector<Sample>>();
+          extra->push_back(x);
+        }
+      }
+      if (chunks.empty() && !extra) continue;
+      out.push_back(std::make_unique<ChunkSeries>(s->labels, std::move(chunks), std::move(extra),
+                                                  mint, maxt));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a->labels() < b->labels(); });
+    return out;
+  }
+
+  Result<std::vector<std::string>> LabelNames(int64_t mint, int64_t maxt,
+                                              const Matchers& matchers) override {
+    if (mint > maxt || head_->MinTime() > maxt || head_->MaxTime() < mint) {
+      return std::vector<std::string>{};
+    }
+    if (matchers.empty()) return head_->index().LabelNames();
+    std::vector<std::shared_ptr<MemSeries>> series;
+    Collect(matchers, &series);
+    std::vector<std::string> names;
+    for (const auto& s : series) {
+      if (!HasData(*s, mint, maxt)) continue;
+      for (const Label& l : s->labels.items()) names.push_back(l.name);
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+  }
+
+  Result<std::vector<std::string>> LabelValues(const std::string& name, int64_t mint, int64_t maxt,
+                                               const Matchers& matchers) override {
+    if (mint > maxt || head_->MinTime() > maxt || head_->MaxTime() < mint) {
+      return std::vector<std::string>{};
+    }
+    if (matchers.empty()) return head_->index().LabelValues(name);
+    std::vector<std::shared_ptr<MemSeries>> series;
+    Collect(matchers, &series);
+    std::vector<std::string> values;
+    for (const auto& s : series) {
+      if (!HasData(*s, mint, maxt)) continue;
+      std::string_view v = s->labels.Get(name);
+      if (!v.empty()) values.emplace_back(v);
+    }
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    return values;
+  }
+
+ private:
+  static bool HasData(const MemSeries& s, int64_t mint, int64_t maxt) {
+    std::lock_guard lock(s.mu);
+    const int64_t newest = std::max(s.max_t, s.ooo.empty() ? s.max_t : s.ooo.back().t);
+    return s.min_t <= maxt && newest >= mint;
+  }
+
+  void Collect(const Matchers& matchers, std::vector<std::shared_ptr<MemSeries>>* out) const {
+    const Postings refs = head_->index().Select(matchers);
+    out->reserve(refs.size());
+    head_->ForRefs(refs, out);
+  }
+
+  const Head* head_;
+};
+
+}  // namespace
+
+void Head::ForRefs(const Postings& refs, std::vector<std::shared_ptr<MemSeries>>* out) const {
+  for (uint64_t ref : refs) {
+    if (auto s = ByRef(ref)) out->push_back(std::move(s));
+  }
+}
+
+std::unique_ptr<Querier> Head::NewQuerier() { return std::make_unique<HeadQuerier>(this); }
+
+}  // namespace otelite::tsdb

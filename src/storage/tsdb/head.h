@@ -1,0 +1,186 @@
+// The head: the most recent samples of every live series, in memory. A series registry
+// (sharded by label hash), the postings index, and per series a list of sealed XOR chunks, one
+// open chunk, and a small sorted buffer of out-of-order samples. Every accepted sample is in the
+// WAL before the append returns; replaying the WAL rebuilds the head exactly.
+//
+// Appends are validated and applied under one append lock (decoding and series lookup happen
+// before, in parallel); readers lock one series at a time to copy its chunk list.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "model/metric.h"
+#include "storage/querier.h"
+#include "storage/tsdb/chunk.h"
+#include "storage/tsdb/iterators.h"
+#include "storage/tsdb/postings.h"
+#include "storage/tsdb/wal.h"
+
+namespace otelite::tsdb {
+
+// WAL record types written by the head.
+enum WalRecordType : uint8_t {
+  kWalSeries = 1,  // uvarint ref, uvarint label count, (uvarint len, bytes) × 2 per label; repeated
+  kWalSamples =
+      2,  // zigzag varint base time, then (uvarint ref, zigzag varint t - base, 8-byte v)*
+};
+
+// Why a sample was not stored.
+enum class RejectReason { kTooOld, kOutOfBounds, kDuplicateTimestamp, kTooFarInFuture, kCount };
+const char* RejectReasonName(RejectReason reason);  // "too_old", … (metric label values)
+
+struct HeadOptions {
+  int64_t chunk_range_ms = 2 * 3600 * 1000;         // block length; chunks never cross it
+  int64_t out_of_order_window_ms = 30 * 60 * 1000;  // behind a series' newest sample
+  int64_t max_future_ms = 0;                        // 0: no limit
+  std::function<int64_t()> now_ms;                  // for max_future_ms
+};
+
+struct AppendResult {
+  uint64_t appended = 0;    // new samples stored (including start-time zeros)
+  uint64_t duplicates = 0;  // identical to a stored sample: accepted, nothing to do
+  std::array<uint64_t, static_cast<size_t>(RejectReason::kCount)> rejected{};
+  std::string first_rejection;  // "claude_code_x{…} @1700000000000: too old (…)"
+  uint64_t RejectedTotal() const;
+};
+
+struct SealedChunk {
+  std::vector<uint8_t> bytes;
+  int64_t min_t = 0;
+  int64_t max_t = 0;
+};
+
+struct MemSeries {
+  MemSeries(uint64_t r, Labels l) : ref(r), labels(std::move(l)) {}
+  const uint64_t ref;
+  const Labels labels;
+  mutable std::mutex mu;  // guards the data below against readers; writers hold the append lock
+  std::vector<std::shared_ptr<const SealedChunk>> sealed;
+  std::optional<XorChunkBuilder> open;
+  int64_t open_end = 0;     // the open chunk takes samples with t < open_end
+  std::vector<Sample> ooo;  // out-of-order samples, sorted by t, not in any chunk
+  int64_t max_t = std::numeric_limits<int64_t>::min();  // newest in-order sample
+  double last_v = 0;
+  int64_t min_t = std::numeric_limits<int64_t>::max();  // oldest sample held
+  // Append-lock scratch: the newest timestamp accepted in the batch being validated.
+  uint64_t pending_epoch = 0;
+  int64_t pending_max_t = 0;
+};
+
+struct HeadStats {
+  uint64_t series = 0;
+  uint64_t series_created = 0;
+  uint64_t series_removed = 0;
+  uint64_t samples_appended = 0;
+  uint64_t chunks = 0;
+  uint64_t chunk_bytes = 0;
+  uint64_t memory_bytes = 0;
+  int64_t min_t = 0;
+  int64_t max_t = 0;
+  std::array<uint64_t, static_cast<size_t>(RejectReason::kCount)> rejected{};
+};
+
+class Head {
+ public:
+  Head(HeadOptions options, Wal* wal);  // wal may be null (tests, imports)
+  ~Head();
+
+  // Validates, logs to the WAL and stores the batch's samples. A non-OK status (the WAL write
+  // failed) means nothing was stored. Individual samples may be rejected (see AppendResult).
+  Result<AppendResult> Append(const MetricBatch& batch);
+
+  // Rebuilds state from one WAL record (replay). Samples for unknown series are counted.
+  Status ReplayRecord(uint8_t type, std::span<const uint8_t> payload);
+  uint64_t replay_orphans() const { return replay_orphans_; }
+  uint64_t replay_samples() const { return replay_samples_; }
+
+  // Reading.
+  std::unique_ptr<Querier> NewQuerier();
+  HeadStats Stats() const;
+  // Oldest and newest sample time in the head; min > max when empty.
+  int64_t MinTime() const { return min_t_.load(std::memory_order_relaxed); }
+  int64_t MaxTime() const { return max_t_.load(std::memory_order_relaxed); }
+  // Samples older than this are refused (their range was persisted into a block).
+  int64_t min_valid_time() const { return min_valid_t_.load(std::memory_order_relaxed); }
+  void set_min_valid_time(int64_t t) { min_valid_t_.store(t, std::memory_order_relaxed); }
+
+  // Every series, for persistence (block writing) and checkpoints. fn runs with no lock held.
+  void ForEachSeries(const std::function<void(const std::shared_ptr<MemSeries>&)>& fn) const;
+
+  // Appends with explicit series (imports and tests): same rules as Append, no WAL.
+  MemSeries* GetOrCreate(const Labels& labels, bool* created);
+  const PostingsIndex& index() const { return index_; }
+  // The live series among `refs` (series removed meanwhile are skipped).
+  void ForRefs(const Postings& refs, std::vector<std::shared_ptr<MemSeries>>* out) const;
+
+ private:
+  enum class Applied { kAppended, kDuplicate, kConflict };
+  struct Stripe {
+    mutable std::mutex mu;
+    std::unordered_map<uint64_t, std::vector<std::shared_ptr<MemSeries>>> by_hash;
+  };
+  struct RefStripe {
+    mutable std::mutex mu;
+    std::unordered_map<uint64_t, std::shared_ptr<MemSeries>> by_ref;
+  };
+  static constexpr size_t kStripes = 64;
+
+  std::shared_ptr<MemSeries> CreateSeries(uint64_t ref, const Labels& labels, bool log);
+  std::shared_ptr<MemSeries> ByRef(uint64_t ref) const;
+  Applied Apply(MemSeries* s, int64_t t, double v);  // append lock held
+  bool FindSample(const MemSeries& s, int64_t t, double* v) const;
+  void NoteTime(int64_t t);
+
+  HeadOptions options_;
+  Wal* wal_;
+  std::array<Stripe, kStripes> stripes_;
+  std::array<RefStripe, kStripes> ref_stripes_;
+  PostingsIndex index_;
+  std::atomic<uint64_t> next_ref_{1};
+  std::mutex append_mu_;
+  uint64_t epoch_ = 0;
+  std::atomic<int64_t> min_t_{std::numeric_limits<int64_t>::max()};
+  std::atomic<int64_t> max_t_{std::numeric_limits<int64_t>::min()};
+  std::atomic<int64_t> min_valid_t_{std::numeric_limits<int64_t>::min()};
+  std::atomic<uint64_t> series_count_{0};
+  std::atomic<uint64_t> series_created_{0};
+  std::atomic<uint64_t> series_removed_{0};
+  std::atomic<uint64_t> samples_appended_{0};
+  std::atomic<uint64_t> sealed_chunks_{0};
+  std::atomic<uint64_t> sealed_bytes_{0};
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::kCount)> rejected_{};
+  uint64_t replay_orphans_ = 0;
+  uint64_t replay_samples_ = 0;
+  std::vector<uint8_t> scratch_;  // append lock held
+};
+
+// A series read from chunks (plus out-of-order samples), valid on its own.
+class ChunkSeries : public Series {
+ public:
+  ChunkSeries(Labels labels, std::vector<ChunkView> chunks,
+              std::shared_ptr<const std::vector<Sample>> extra, int64_t mint, int64_t maxt)
+      : labels_(std::move(labels)),
+        chunks_(std::move(chunks)),
+        extra_(std::move(extra)),
+        mint_(mint),
+        maxt_(maxt) {}
+  const Labels& labels() const override { return labels_; }
+  std::unique_ptr<SampleIterator> Iterator() const override;
+
+ private:
+  Labels labels_;
+  std::vector<ChunkView> chunks_;
+  std::shared_ptr<const std::vector<Sample>> extra_;
+  int64_t mint_;
+  int64_t maxt_;
+};
+
+}  // namespace otelite::tsdb
