@@ -5,7 +5,7 @@ LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPI
 CMAKE_FLAGS ?=
 DATA ?= ./data
 
-.PHONY: all release debug deps run test unit asan fuzz bench format lint clean
+.PHONY: all release debug deps run test unit asan fuzz soak bench format lint clean
 
 all: release
 
@@ -45,6 +45,13 @@ fuzz:
 	CC=clang CXX=clang++ cmake -S . -B build/fuzz $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOTELITE_FUZZ=ON
 	cmake --build build/fuzz -j $(JOBS) --target fuzz_targets
 	bash scripts/run_fuzzers.sh build/fuzz $(FUZZ_SECONDS)
+
+# Long crash loop: SIGKILL during concurrent OTLP/gRPC ingest, SOAK_KILLS times, then every
+# acknowledged sample must be in the data directory.
+SOAK_KILLS ?= 60
+soak: release
+	cmake --build build/release -j $(JOBS) --target integration_tests
+	OTELITE_CRASH_KILLS=$(SOAK_KILLS) build/release/tests/integration_tests --gtest_filter='CrashRecovery.*'
 
 bench: release
 	bash scripts/run_bench.sh build/release

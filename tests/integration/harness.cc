@@ -74,26 +74,22 @@ HttpResult HttpCall(int port, const std::string& method, const std::string& targ
 }
 
 std::unique_ptr<OteliteProcess> OteliteProcess::Start(const std::vector<std::string>& extra_args,
-                                                      std::string* error) {
+                                                      std::string* error,
+                                                      const std::string& data_dir) {
   auto p = std::unique_ptr<OteliteProcess>(new OteliteProcess());
   p->grpc_port_ = FreePort();
   p->http_port_ = FreePort();
   p->exporter_port_ = FreePort();
   char tmpl[] = "/tmp/otelite-test-XXXXXX";
-  p->data_dir_ = mkdtemp(tmpl);
-  p->stderr_path_ = p->data_dir_ + ".stderr";
-  std::vector<std::string> args = {OTELITE_BINARY,
-                                   "serve",
-                                   "--listen",
-                                   "127.0.0.1",
-                                   "--data",
-                                   p->data_dir_ + "/data",
-                                   "--otlp.grpc.port",
-                                   std::to_string(p->grpc_port_),
-                                   "--otlp.http.port",
-                                   std::to_string(p->http_port_),
-                                   "--exporter.port",
-                                   std::to_string(p->exporter_port_)};
+  p->owned_dir_ = mkdtemp(tmpl);
+  p->data_dir_ = data_dir.empty() ? p->owned_dir_ + "/data" : data_dir;
+  p->stderr_path_ = p->owned_dir_ + "/stderr";
+  std::vector<std::string> args = {OTELITE_BINARY,     "serve",
+                                   "--listen",         "127.0.0.1",
+                                   "--data",           p->data_dir_,
+                                   "--otlp.grpc.port", std::to_string(p->grpc_port_),
+                                   "--otlp.http.port", std::to_string(p->http_port_),
+                                   "--exporter.port",  std::to_string(p->exporter_port_)};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_t pid = fork();
   if (pid == 0) {
@@ -125,8 +121,7 @@ std::unique_ptr<OteliteProcess> OteliteProcess::Start(const std::vector<std::str
 OteliteProcess::~OteliteProcess() {
   if (pid_ > 0) Stop(SIGKILL);
   std::error_code ec;
-  std::filesystem::remove_all(data_dir_, ec);
-  std::filesystem::remove(stderr_path_, ec);
+  std::filesystem::remove_all(owned_dir_, ec);
 }
 
 int OteliteProcess::Stop(int signal) {

@@ -33,8 +33,11 @@ class OteliteProcess {
  public:
   // Starts `otelite serve` with the given extra flags on free ports; waits until the exporter
   // answers. Returns nullptr (and fills *error) if it exits or does not get ready in 10 s.
+  // With `data_dir`, that directory is used (and kept) instead of a fresh temporary one, so a
+  // test can restart otelite on the data of an earlier run.
   static std::unique_ptr<OteliteProcess> Start(const std::vector<std::string>& extra_args = {},
-                                               std::string* error = nullptr);
+                                               std::string* error = nullptr,
+                                               const std::string& data_dir = "");
   ~OteliteProcess();
 
   int grpc_port() const { return grpc_port_; }
@@ -52,7 +55,8 @@ class OteliteProcess {
  private:
   pid_t pid_ = -1;
   int grpc_port_ = 0, http_port_ = 0, exporter_port_ = 0;
-  std::string data_dir_;
+  std::string data_dir_;   // what --data points to
+  std::string owned_dir_;  // temporary directory removed at exit (empty when given)
   std::string stderr_path_;
 };
 
