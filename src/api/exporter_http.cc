@@ -46,6 +46,26 @@ void AddTsdbMetrics(const tsdb::Db& db, int64_t now, MetricBatch* batch) {
       static_cast<double>(s.wal_bytes));
   add("otelite_tsdb_wal_segments", MetricType::kGauge, "Segments of the metrics write-ahead log.",
       static_cast<double>(s.wal_segments));
+  add("otelite_tsdb_blocks", MetricType::kGauge, "Persisted metrics blocks.",
+      static_cast<double>(s.blocks));
+  add("otelite_tsdb_blocks_bytes", MetricType::kGauge, "Size of the persisted metrics blocks.",
+      static_cast<double>(s.block_bytes));
+  add("otelite_tsdb_blocks_samples", MetricType::kGauge, "Samples in the persisted metrics blocks.",
+      static_cast<double>(s.block_samples));
+  add("otelite_tsdb_blocks_corrupted", MetricType::kGauge,
+      "Metrics blocks found damaged at start and skipped (kept on disk).",
+      static_cast<double>(s.blocks_corrupted));
+  add("otelite_tsdb_blocks_cut_total", MetricType::kCounter, "Blocks written from the head.",
+      static_cast<double>(s.blocks_cut));
+  add("otelite_tsdb_compactions_total", MetricType::kCounter, "Block compactions.",
+      static_cast<double>(s.compactions));
+  add("otelite_tsdb_compactions_failed_total", MetricType::kCounter, "Failed block compactions.",
+      static_cast<double>(s.compaction_failures));
+  add("otelite_tsdb_retention_deleted_blocks_total", MetricType::kCounter,
+      "Blocks deleted by the retention (time or size).",
+      static_cast<double>(s.blocks_deleted_retention));
+  add("otelite_tsdb_wal_checkpoints_total", MetricType::kCounter, "WAL checkpoints written.",
+      static_cast<double>(s.checkpoints));
   add("otelite_tsdb_append_failures_total", MetricType::kCounter,
       "Batches refused because the write-ahead log could not be written.",
       static_cast<double>(s.append_failures));

@@ -25,6 +25,11 @@ struct ServeConfig {
   Duration exporter_expiration = std::chrono::minutes(180);
   Duration metrics_retention = std::chrono::hours(200);
   Duration metrics_out_of_order_window = std::chrono::minutes(30);
+  uint64_t metrics_retention_size = 0;  // 0: no size limit
+  // Length of the blocks the head is cut into, and how often storage maintenance runs (cut,
+  // compact, retention). Advanced; the defaults suit everyone, tests shorten them.
+  Duration metrics_block_duration = std::chrono::hours(2);
+  Duration storage_maintenance_interval = std::chrono::minutes(1);
   Duration logs_retention = std::chrono::hours(744);
   std::string fsync = "interval";  // always | interval | never
   Duration fsync_interval = std::chrono::seconds(1);

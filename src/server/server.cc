@@ -67,6 +67,12 @@ Status Server::Start() {
   if (!fsync.ok()) return fsync.status();
   tsdb::DbOptions db_options;
   db_options.retention_ms = config_.metrics_retention.count();
+  db_options.retention_bytes = config_.metrics_retention_size;
+  db_options.maintenance_interval_ms = config_.storage_maintenance_interval.count();
+  if (config_.metrics_block_duration.count() < 1000) {
+    return Status::InvalidArgument("metrics.block_duration must be at least 1s");
+  }
+  db_options.head.chunk_range_ms = config_.metrics_block_duration.count();
   db_options.head.out_of_order_window_ms = config_.metrics_out_of_order_window.count();
   db_options.head.max_future_ms = 3600'000;  // as ingest: points more than 1 h ahead are refused
   db_options.head.now_ms = [] { return NowUnixMillis(); };
@@ -78,8 +84,11 @@ Status Server::Start() {
   c.metrics = std::move(*db);
   {
     const auto& r = c.metrics->open_report();
-    spdlog::info("metrics: {} series, {} samples replayed from the WAL in {:.2f} s{}",
-                 r.replayed_series, r.replayed_samples, r.replay_seconds,
+    for (const auto& problem : r.corrupted_blocks) {
+      spdlog::error("metrics: damaged block skipped (kept on disk for inspection): {}", problem);
+    }
+    spdlog::info("metrics: {} blocks; {} series, {} samples replayed from the WAL in {:.2f} s{}",
+                 r.blocks, r.replayed_series, r.replayed_samples, r.replay_seconds,
                  r.wal.truncated_bytes > 0
                      ? fmt::format(" ({} bytes of torn WAL tail truncated)", r.wal.truncated_bytes)
                      : "");

@@ -112,7 +112,11 @@ TEST(CrashRecovery, KillNineDuringIngestLosesNothingAcknowledged) {
   std::mt19937 rng(std::random_device{}());
   std::string error;
   for (int k = 0; k <= kills; ++k) {
-    auto proc = OteliteProcess::Start({"--storage.fsync", "never"}, &error, data);
+    // Short blocks and frequent maintenance: kills also land during block cuts, checkpoints
+    // and compactions.
+    auto proc = OteliteProcess::Start({"--storage.fsync", "never", "--metrics.block_duration", "2s",
+                                       "--storage.maintenance_interval", "100ms"},
+                                      &error, data);
     ASSERT_NE(proc, nullptr) << "restart " << k << ": " << error;
     port.store(proc->grpc_port());
     if (k == kills) {
@@ -137,9 +141,14 @@ TEST(CrashRecovery, KillNineDuringIngestLosesNothingAcknowledged) {
 
   tsdb::DbOptions options;
   options.wal.fsync = tsdb::FsyncPolicy::kNever;
+  options.head.chunk_range_ms = 2000;
+  options.maintenance_interval_ms = 0;
   auto db = tsdb::Db::Open(data + "/metrics", options);
   ASSERT_TRUE(db.ok()) << db.status().message();
   EXPECT_EQ((*db)->open_report().orphan_samples, 0u);
+  EXPECT_TRUE((*db)->open_report().corrupted_blocks.empty());
+  std::printf("blocks on disk: %zu\n", (*db)->Blocks().size());
+  EXPECT_GT((*db)->Blocks().size(), 0u) << "the loop should have cut blocks";
   auto name = LabelMatcher::Make(MatchType::kEqual, "__name__", "crash_test");
   auto set = (*db)->NewQuerier()->Select(INT64_MIN, INT64_MAX, {*name});
   ASSERT_TRUE(set.ok());

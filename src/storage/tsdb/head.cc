@@ -62,15 +62,6 @@ uint64_t AppendResult::RejectedTotal() const {
   return n;
 }
 
-std::unique_ptr<SampleIterator> ChunkSeries::Iterator() const {
-  auto chunks = std::make_unique<ChunksIterator>(chunks_, mint_, maxt_);
-  if (!extra_ || extra_->empty()) return chunks;
-  std::vector<std::unique_ptr<SampleIterator>> sources;
-  sources.push_back(std::move(chunks));
-  sources.push_back(std::make_unique<VectorIterator>(extra_, mint_, maxt_));
-  return std::make_unique<MergeIterator>(std::move(sources));
-}
-
 Head::Head(HeadOptions options, Wal* wal) : options_(std::move(options)), wal_(wal) {
   for (auto& r : rejected_) r.store(0);
 }
@@ -222,6 +213,12 @@ Result<AppendResult> Head::Append(const MetricBatch& batch) {
   const int64_t now = options_.now_ms ? options_.now_ms() : 0;
 
   std::unique_lock lock(append_mu_);
+  // A series may have left the head (Truncate) between lookup and lock: resolve it again.
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].series->removed) {
+      items[i].series = GetOrCreate(batch.samples[i].labels, &items[i].created);
+    }
+  }
   const uint64_t epoch = ++epoch_;
   const int64_t min_valid = min_valid_t_.load(std::memory_order_relaxed);
   auto reject = [&](RejectReason reason, const MetricSample& s, const std::string& why) {
@@ -368,7 +365,216 @@ Status Head::ReplayRecord(uint8_t type, std::span<const uint8_t> payload) {
     samples_appended_.store(replay_samples_, std::memory_order_relaxed);
     return Status::Ok();
   }
+  if (type == kWalChunk) {
+    const uint64_t ref = d.Uvarint();
+    const int64_t min_t = d.Varint();
+    const int64_t max_t = min_t + static_cast<int64_t>(d.Uvarint());
+    if (d.failed()) return Status::Internal("WAL chunk record is malformed");
+    auto bytes = d.Bytes(d.remaining());
+    std::lock_guard lock(append_mu_);
+    auto s = ByRef(ref);
+    if (!s) {
+      ++replay_orphans_;
+      return Status::Ok();
+    }
+    XorChunkReader reader(bytes);
+    if (s->max_t < min_t && !s->open) {
+      // The usual case: chunks arrive in order for a series rebuilt from a checkpoint.
+      double last = 0;
+      uint64_t n = 0;
+      while (reader.Next()) {
+        last = reader.v();
+        ++n;
+      }
+      if (reader.corrupt()) return Status::Internal("WAL chunk record holds a damaged chunk");
+      auto sealed = std::make_shared<SealedChunk>();
+      sealed->bytes.assign(bytes.begin(), bytes.end());
+      sealed->min_t = min_t;
+      sealed->max_t = max_t;
+      std::lock_guard series_lock(s->mu);
+      s->sealed.push_back(std::move(sealed));
+      sealed_chunks_.fetch_add(1, std::memory_order_relaxed);
+      sealed_bytes_.fetch_add(bytes.size(), std::memory_order_relaxed);
+      s->max_t = max_t;
+      s->last_v = last;
+      s->min_t = std::min(s->min_t, min_t);
+      NoteTime(min_t);
+      NoteTime(max_t);
+      replay_samples_ += n;
+    } else {
+      while (reader.Next()) {
+        if (Apply(s.get(), reader.t(), reader.v()) == Applied::kAppended) ++replay_samples_;
+      }
+    }
+    samples_appended_.store(replay_samples_, std::memory_order_relaxed);
+    return Status::Ok();
+  }
   return Status::Ok();  // unknown record types are skipped (written by a newer version)
+}
+
+Status Head::CollectRange(
+    int64_t mint, int64_t maxt,
+    const std::function<Status(const Labels&, std::span<const Sample>)>& fn) const {
+  std::vector<std::shared_ptr<MemSeries>> all;
+  ForEachSeries([&](const std::shared_ptr<MemSeries>& s) { all.push_back(s); });
+  std::sort(all.begin(), all.end(),
+            [](const auto& a, const auto& b) { return a->labels < b->labels; });
+  std::vector<Sample> samples;
+  for (const auto& s : all) {
+    samples.clear();
+    {
+      std::lock_guard lock(s->mu);
+      auto take = [&](std::span<const uint8_t> bytes) {
+        XorChunkReader r(bytes);
+        while (r.Next()) {
+          if (r.t() >= mint && r.t() < maxt) samples.push_back({r.t(), r.v()});
+        }
+      };
+      for (const auto& c : s->sealed) {
+        if (c->max_t >= mint && c->min_t < maxt) take(c->bytes);
+      }
+      if (s->open && s->open->count() > 0 && s->open->max_t() >= mint && s->open->min_t() < maxt) {
+        take(s->open->bytes());
+      }
+      const size_t in_order = samples.size();
+      for (const Sample& x : s->ooo) {
+        if (x.t >= mint && x.t < maxt) samples.push_back(x);
+      }
+      if (samples.size() > in_order) {
+        std::inplace_merge(samples.begin(), samples.begin() + static_cast<long>(in_order),
+                           samples.end(),
+                           [](const Sample& a, const Sample& b) { return a.t < b.t; });
+        samples.erase(std::unique(samples.begin(), samples.end(),
+                                  [](const Sample& a, const Sample& b) { return a.t == b.t; }),
+                      samples.end());
+      }
+    }
+    if (samples.empty()) continue;
+    OTELITE_RETURN_IF_ERROR(fn(s->labels, samples));
+  }
+  return Status::Ok();
+}
+
+void Head::RecomputeMinTime() {
+  int64_t lo = std::numeric_limits<int64_t>::max();
+  int64_t hi = std::numeric_limits<int64_t>::min();
+  ForEachSeries([&](const std::shared_ptr<MemSeries>& s) {
+    std::lock_guard lock(s->mu);
+    bool any = false;
+    for (const auto& c : s->sealed) {
+      lo = std::min(lo, c->min_t);
+      any = true;
+    }
+    if (s->open && s->open->count() > 0) {
+      lo = std::min(lo, s->open->min_t());
+      any = true;
+    }
+    if (!s->ooo.empty()) {
+      lo = std::min(lo, s->ooo.front().t);
+      any = true;
+    }
+    if (any) hi = std::max(hi, s->max_t);
+  });
+  min_t_.store(lo, std::memory_order_relaxed);
+  if (hi != std::numeric_limits<int64_t>::min()) max_t_.store(hi, std::memory_order_relaxed);
+}
+
+size_t Head::Truncate(int64_t before) {
+  std::lock_guard append_lock(append_mu_);
+  if (min_valid_t_.load() < before) min_valid_t_.store(before);
+  std::vector<std::pair<uint64_t, Labels>> gone;
+  uint64_t dropped_chunks = 0, dropped_bytes = 0;
+  ForEachSeries([&](const std::shared_ptr<MemSeries>& s) {
+    std::lock_guard lock(s->mu);
+    auto keep = std::remove_if(s->sealed.begin(), s->sealed.end(), [&](const auto& c) {
+      if (c->max_t >= before) return false;
+      ++dropped_chunks;
+      dropped_bytes += c->bytes.size();
+      return true;
+    });
+    s->sealed.erase(keep, s->sealed.end());
+    if (s->open && s->open->count() > 0 && s->open->max_t() < before) s->open.reset();
+    s->ooo.erase(
+        std::remove_if(s->ooo.begin(), s->ooo.end(), [&](const Sample& x) { return x.t < before; }),
+        s->ooo.end());
+    if (s->sealed.empty() && !s->open && s->ooo.empty()) {
+      s->removed = true;
+      gone.emplace_back(s->ref, s->labels);
+      s->min_t = std::numeric_limits<int64_t>::max();
+      return;
+    }
+    int64_t lo = std::numeric_limits<int64_t>::max();
+    if (!s->sealed.empty()) lo = s->sealed.front()->min_t;
+    if (s->open && s->open->count() > 0) lo = std::min(lo, s->open->min_t());
+    if (!s->ooo.empty()) lo = std::min(lo, s->ooo.front().t);
+    s->min_t = lo;
+  });
+  for (const auto& [ref, labels] : gone) {
+    {
+      Stripe& stripe = stripes_[labels.Hash() % kStripes];
+      std::lock_guard lock(stripe.mu);
+      auto it = stripe.by_hash.find(labels.Hash());
+      if (it != stripe.by_hash.end()) {
+        auto& bucket = it->second;
+        bucket.erase(std::remove_if(bucket.begin(), bucket.end(),
+                                    [&](const auto& s) { return s->ref == ref; }),
+                     bucket.end());
+        if (bucket.empty()) stripe.by_hash.erase(it);
+      }
+    }
+    RefStripe& rs = ref_stripes_[ref % kStripes];
+    std::lock_guard lock(rs.mu);
+    rs.by_ref.erase(ref);
+  }
+  index_.Remove(gone);
+  series_count_.fetch_sub(gone.size(), std::memory_order_relaxed);
+  series_removed_.fetch_add(gone.size(), std::memory_order_relaxed);
+  sealed_chunks_.fetch_sub(dropped_chunks, std::memory_order_relaxed);
+  sealed_bytes_.fetch_sub(dropped_bytes, std::memory_order_relaxed);
+  RecomputeMinTime();
+  return gone.size();
+}
+
+void Head::CheckpointRecords(
+    const std::function<void(uint8_t, std::span<const uint8_t>)>& emit) const {
+  std::vector<uint8_t> buf;
+  ForEachSeries([&](const std::shared_ptr<MemSeries>& s) {
+    std::lock_guard lock(s->mu);
+    if (s->removed) return;
+    buf.clear();
+    Encoder e(&buf);
+    e.Uvarint(s->ref);
+    e.Uvarint(s->labels.size());
+    for (const Label& l : s->labels.items()) {
+      e.String(l.name);
+      e.String(l.value);
+    }
+    emit(kWalSeries, buf);
+    auto chunk = [&](std::span<const uint8_t> bytes, int64_t min_t, int64_t max_t) {
+      buf.clear();
+      Encoder c(&buf);
+      c.Uvarint(s->ref);
+      c.Varint(min_t);
+      c.Uvarint(static_cast<uint64_t>(max_t - min_t));
+      c.Bytes(bytes);
+      emit(kWalChunk, buf);
+    };
+    for (const auto& c : s->sealed) chunk(c->bytes, c->min_t, c->max_t);
+    if (s->open && s->open->count() > 0)
+      chunk(s->open->bytes(), s->open->min_t(), s->open->max_t());
+    if (!s->ooo.empty()) {
+      buf.clear();
+      Encoder o(&buf);
+      const int64_t base = s->ooo.front().t;
+      o.Varint(base);
+      for (const Sample& x : s->ooo) {
+        o.Uvarint(s->ref);
+        o.Varint(x.t - base);
+        o.F64(x.v);
+      }
+      emit(kWalSamples, buf);
+    }
+  });
 }
 
 void Head::ForEachSeries(const std::function<void(const std::shared_ptr<MemSeries>&)>& fn) const {

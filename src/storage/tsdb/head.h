@@ -27,11 +27,10 @@
 namespace otelite::tsdb {
 
 // WAL record types written by the head.
-enum WalRecordType : uint8_t {
-  kWalSeries = 1,  // uvarint ref, uvarint label count, (uvarint len, bytes) × 2 per label; repeated
-  kWalSamples =
-      2,  // zigzag varint base time, then (uvarint ref, zigzag varint t - base, 8-byte v)*
-};
+//   series:  (uvarint ref, uvarint label count, (string name, string value)*)*
+//   samples: zigzag varint base time, then (uvarint ref, zigzag varint t - base, 8-byte v)*
+//   chunk:   uvarint ref, zigzag varint min t, uvarint max t - min t, chunk bytes (checkpoints)
+enum WalRecordType : uint8_t { kWalSeries = 1, kWalSamples = 2, kWalChunk = 3 };
 
 // Why a sample was not stored.
 enum class RejectReason { kTooOld, kOutOfBounds, kDuplicateTimestamp, kTooFarInFuture, kCount };
@@ -70,6 +69,7 @@ struct MemSeries {
   int64_t max_t = std::numeric_limits<int64_t>::min();  // newest in-order sample
   double last_v = 0;
   int64_t min_t = std::numeric_limits<int64_t>::max();  // oldest sample held
+  bool removed = false;  // left the head (its data was persisted); set under the append lock
   // Append-lock scratch: the newest timestamp accepted in the batch being validated.
   uint64_t pending_epoch = 0;
   int64_t pending_max_t = 0;
@@ -112,6 +112,19 @@ class Head {
   int64_t min_valid_time() const { return min_valid_t_.load(std::memory_order_relaxed); }
   void set_min_valid_time(int64_t t) { min_valid_t_.store(t, std::memory_order_relaxed); }
 
+  // Calls fn(labels, samples) for every series with samples in [mint, maxt), in label order,
+  // with the samples of its chunks and out-of-order buffer merged (block writing).
+  Status CollectRange(
+      int64_t mint, int64_t maxt,
+      const std::function<Status(const Labels&, std::span<const Sample>)>& fn) const;
+  // Drops every sample older than `before` (persisted in a block) and the series left with
+  // none; samples older than `before` are refused from now on. Returns the series removed.
+  size_t Truncate(int64_t before);
+  // Returns once appends that hold the append lock now have finished.
+  void Barrier() { std::lock_guard lock(append_mu_); }
+  // Emits the records that rebuild the head (series, chunks, out-of-order samples).
+  void CheckpointRecords(const std::function<void(uint8_t, std::span<const uint8_t>)>& emit) const;
+
   // Every series, for persistence (block writing) and checkpoints. fn runs with no lock held.
   void ForEachSeries(const std::function<void(const std::shared_ptr<MemSeries>&)>& fn) const;
 
@@ -136,6 +149,7 @@ class Head {
   std::shared_ptr<MemSeries> CreateSeries(uint64_t ref, const Labels& labels, bool log);
   std::shared_ptr<MemSeries> ByRef(uint64_t ref) const;
   Applied Apply(MemSeries* s, int64_t t, double v);  // append lock held
+  void RecomputeMinTime();
   bool FindSample(const MemSeries& s, int64_t t, double* v) const;
   void NoteTime(int64_t t);
 
@@ -160,27 +174,6 @@ class Head {
   uint64_t replay_orphans_ = 0;
   uint64_t replay_samples_ = 0;
   std::vector<uint8_t> scratch_;  // append lock held
-};
-
-// A series read from chunks (plus out-of-order samples), valid on its own.
-class ChunkSeries : public Series {
- public:
-  ChunkSeries(Labels labels, std::vector<ChunkView> chunks,
-              std::shared_ptr<const std::vector<Sample>> extra, int64_t mint, int64_t maxt)
-      : labels_(std::move(labels)),
-        chunks_(std::move(chunks)),
-        extra_(std::move(extra)),
-        mint_(mint),
-        maxt_(maxt) {}
-  const Labels& labels() const override { return labels_; }
-  std::unique_ptr<SampleIterator> Iterator() const override;
-
- private:
-  Labels labels_;
-  std::vector<ChunkView> chunks_;
-  std::shared_ptr<const std::vector<Sample>> extra_;
-  int64_t mint_;
-  int64_t maxt_;
 };
 
 }  // namespace otelite::tsdb

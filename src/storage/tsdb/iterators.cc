@@ -137,4 +137,13 @@ Status MergeIterator::status() const {
   return Status::Ok();
 }
 
+std::unique_ptr<SampleIterator> ChunkSeries::Iterator() const {
+  auto chunks = std::make_unique<ChunksIterator>(chunks_, mint_, maxt_);
+  if (!extra_ || extra_->empty()) return chunks;
+  std::vector<std::unique_ptr<SampleIterator>> sources;
+  sources.push_back(std::move(chunks));
+  sources.push_back(std::make_unique<VectorIterator>(extra_, mint_, maxt_));
+  return std::make_unique<MergeIterator>(std::move(sources));
+}
+
 }  // namespace otelite::tsdb

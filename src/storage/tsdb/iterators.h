@@ -85,4 +85,25 @@ class MergeIterator : public SampleIterator {
   double v_ = 0;
 };
 
+// A series read from chunks (plus out-of-order samples), valid on its own.
+class ChunkSeries : public Series {
+ public:
+  ChunkSeries(Labels labels, std::vector<ChunkView> chunks,
+              std::shared_ptr<const std::vector<Sample>> extra, int64_t mint, int64_t maxt)
+      : labels_(std::move(labels)),
+        chunks_(std::move(chunks)),
+        extra_(std::move(extra)),
+        mint_(mint),
+        maxt_(maxt) {}
+  const Labels& labels() const override { return labels_; }
+  std::unique_ptr<SampleIterator> Iterator() const override;
+
+ private:
+  Labels labels_;
+  std::vector<ChunkView> chunks_;
+  std::shared_ptr<const std::vector<Sample>> extra_;
+  int64_t mint_;
+  int64_t maxt_;
+};
+
 }  // namespace otelite::tsdb

@@ -115,10 +115,7 @@ uint64_t Wal::SizeBytes() const {
   uint64_t total = 0;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-    uint64_t n = 0;
-    if (entry.is_regular_file() && ParseSegmentName(entry.path().filename().string(), &n)) {
-      total += entry.file_size(ec);
-    }
+    if (entry.is_regular_file()) total += entry.file_size(ec);  // segments and checkpoints
   }
   return total;
 }
@@ -281,6 +278,55 @@ Status Wal::DeleteSegmentsBefore(uint64_t segment) {
   return Status::Ok();
 }
 
+Status Wal::ReplayFile(const std::string& file,
+                       const std::function<Status(uint8_t, std::span<const uint8_t>)>& fn,
+                       WalReplayStats* stats) {
+  const fs::path path(file);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError(fmt::format("WAL: cannot read {}", path.string()));
+  std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  ++stats->segments;
+  size_t pos = 0;
+  std::string problem;
+  while (pos < data.size()) {
+    if (data.size() - pos < kHeaderBytes) {
+      problem = "record header cut short";
+      break;
+    }
+    const uint32_t len = GetU32(&data[pos]);
+    const uint32_t crc = GetU32(&data[pos + 4]);
+    const uint8_t type = data[pos + 8];
+    if (data.size() - pos - kHeaderBytes < len) {
+      problem = "record cut short";
+      break;
+    }
+    std::span<const uint8_t> payload(&data[pos + kHeaderBytes], len);
+    if (RecordCrc(type, payload) != crc) {
+      problem = "checksum mismatch";
+      break;
+    }
+    OTELITE_RETURN_IF_ERROR(fn(type, payload));
+    ++stats->records;
+    stats->bytes += kHeaderBytes + len;
+    pos += kHeaderBytes + len;
+  }
+  if (!problem.empty()) {
+    const uint64_t cut = data.size() - pos;
+    stats->truncated_bytes += cut;
+    std::string warning = fmt::format(
+        "WAL file {}: {} at offset {}; truncated {} bytes (a torn write from a crash, or "
+        "corruption)",
+        path.string(), problem, pos, cut);
+    spdlog::warn("{}", warning);
+    stats->warnings.push_back(std::move(warning));
+    std::error_code ec;
+    fs::resize_file(path, pos, ec);
+    if (ec) spdlog::error("WAL: cannot truncate {}: {}", path.string(), ec.message());
+  }
+  return Status::Ok();
+}
+
 Status Wal::Replay(uint64_t first_segment,
                    const std::function<Status(uint8_t, std::span<const uint8_t>)>& fn,
                    WalReplayStats* stats) {
@@ -291,50 +337,76 @@ Status Wal::Replay(uint64_t first_segment,
   }
   for (uint64_t n : Segments()) {
     if (n < first_segment || n >= current) continue;
-    const fs::path path = fs::path(dir_) / SegmentName(n);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Status::IoError(fmt::format("WAL: cannot read {}", path.string()));
-    std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)),
-                              std::istreambuf_iterator<char>());
-    ++stats->segments;
-    size_t pos = 0;
-    std::string problem;
-    while (pos < data.size()) {
-      if (data.size() - pos < kHeaderBytes) {
-        problem = "record header cut short";
-        break;
-      }
-      const uint32_t len = GetU32(&data[pos]);
-      const uint32_t crc = GetU32(&data[pos + 4]);
-      const uint8_t type = data[pos + 8];
-      if (data.size() - pos - kHeaderBytes < len) {
-        problem = "record cut short";
-        break;
-      }
-      std::span<const uint8_t> payload(&data[pos + kHeaderBytes], len);
-      if (RecordCrc(type, payload) != crc) {
-        problem = "checksum mismatch";
-        break;
-      }
-      OTELITE_RETURN_IF_ERROR(fn(type, payload));
-      ++stats->records;
-      stats->bytes += kHeaderBytes + len;
-      pos += kHeaderBytes + len;
+    OTELITE_RETURN_IF_ERROR(ReplayFile((fs::path(dir_) / SegmentName(n)).string(), fn, stats));
+  }
+  return Status::Ok();
+}
+
+std::pair<uint64_t, std::string> Wal::LatestCheckpoint() const {
+  std::pair<uint64_t, std::string> best{0, ""};
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    uint64_t n = 0;
+    if (name.rfind("checkpoint.", 0) == 0 && ParseSegmentName(name.substr(11), &n) &&
+        n >= best.first) {
+      best = {n, entry.path().string()};
     }
-    if (!problem.empty()) {
-      const uint64_t cut = data.size() - pos;
-      stats->truncated_bytes += cut;
-      std::string warning = fmt::format(
-          "WAL segment {}: {} at offset {}; truncated {} bytes (a torn write from a crash, or "
-          "corruption)",
-          path.string(), problem, pos, cut);
-      spdlog::warn("{}", warning);
-      stats->warnings.push_back(std::move(warning));
-      std::error_code ec;
-      fs::resize_file(path, pos, ec);
-      if (ec) {
-        spdlog::error("WAL: cannot truncate {}: {}", path.string(), ec.message());
+  }
+  return best;
+}
+
+Status Wal::WriteCheckpoint(
+    uint64_t n,
+    const std::function<void(const std::function<void(uint8_t, std::span<const uint8_t>)>&)>&
+        records) {
+  const std::string final_path = (fs::path(dir_) / ("checkpoint." + SegmentName(n))).string();
+  const std::string tmp_path = final_path + ".tmp";
+  const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno("WAL checkpoint " + tmp_path);
+  std::vector<uint8_t> buf;
+  Status st;
+  auto flush = [&] {
+    size_t done = 0;
+    while (st.ok() && done < buf.size()) {
+      const ssize_t w = ::write(fd, buf.data() + done, buf.size() - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        st = Errno("WAL checkpoint write");
+        break;
       }
+      done += static_cast<size_t>(w);
+    }
+    buf.clear();
+  };
+  records([&](uint8_t type, std::span<const uint8_t> payload) {
+    Frame(type, payload, &buf);
+    if (buf.size() >= (1u << 20)) flush();
+  });
+  flush();
+  if (st.ok() && ::fsync(fd) != 0) st = Errno("WAL checkpoint fsync");
+  ::close(fd);
+  std::error_code ec;
+  if (!st.ok()) {
+    fs::remove(tmp_path, ec);
+    return st;
+  }
+  fs::rename(tmp_path, final_path, ec);
+  if (ec) return Status::IoError(fmt::format("WAL checkpoint rename: {}", ec.message()));
+  const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  // Everything the checkpoint covers can go.
+  OTELITE_RETURN_IF_ERROR(DeleteSegmentsBefore(n + 1));
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    uint64_t m = 0;
+    if (name.rfind("checkpoint.", 0) != 0) continue;
+    const std::string rest = name.substr(11);
+    if ((ParseSegmentName(rest, &m) && m < n) || rest.ends_with(".tmp")) {
+      fs::remove(entry.path(), ec);
     }
   }
   return Status::Ok();

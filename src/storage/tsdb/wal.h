@@ -68,6 +68,22 @@ class Wal {
   // fsyncs everything written so far (used at shutdown and before checkpoints).
   Status Sync();
 
+  // Replays one file of framed records (a segment or a checkpoint); see Replay.
+  static Status ReplayFile(const std::string& path,
+                           const std::function<Status(uint8_t, std::span<const uint8_t>)>& fn,
+                           WalReplayStats* stats);
+
+  // Checkpoints: a file `checkpoint.<n>` holding the state as of the end of segment n, so that
+  // segments <= n can go. `records` are framed like segment records.
+  // Writes it atomically (temporary file, fsync, rename), then deletes segments <= n and
+  // older checkpoints.
+  Status WriteCheckpoint(
+      uint64_t n,
+      const std::function<void(const std::function<void(uint8_t, std::span<const uint8_t>)>&)>&
+          records);
+  // The newest checkpoint: its number and path; number 0 and empty path when there is none.
+  std::pair<uint64_t, std::string> LatestCheckpoint() const;
+
   // Closes the current segment and starts a new one; returns the new segment's number.
   Result<uint64_t> CutSegment();
   // Deletes segments numbered below `segment` (after a checkpoint covered them).
