@@ -160,7 +160,12 @@ Status Server::Start() {
     std::unique_lock lock(c.maintenance_mu);
     while (!c.maintenance_cv.wait_for(lock, std::chrono::seconds(10), [&] { return c.stopping; })) {
       int64_t now_ns = NowUnixNanos();
-      c.exposition->Expire(now_ns / 1'000'000);
+      std::vector<Labels> ended;
+      c.exposition->Expire(now_ns / 1'000'000, &ended);
+      if (!ended.empty()) {
+        auto marked = c.metrics->MarkStale(ended, now_ns / 1'000'000);
+        if (!marked.ok()) spdlog::warn("metrics: stale markers: {}", marked.status().message());
+      }
       c.receiver->ExpireState(now_ns);
     }
   });

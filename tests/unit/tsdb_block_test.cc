@@ -266,5 +266,21 @@ TEST(TsdbDb, OverlappingImportedBlockIsMergedWithoutDuplicates) {
   EXPECT_EQ(compacted["cost{session_id=\"s1\"}"].size(), 60u);
 }
 
+TEST(TsdbDb, MarkStaleEndsOnlySeriesStillInTheHead) {
+  TempDir dir;
+  auto db = Db::Open(dir.str(), Options());
+  ASSERT_TRUE((*db)->AppendMetrics(Sessions(0, 2, 0, 10)).ok());
+  const Labels s0({{"__name__", "cost"}, {"session_id", "s0"}});
+  const Labels gone({{"__name__", "cost"}, {"session_id", "never-seen"}});
+  auto marked = (*db)->MarkStale({s0, gone}, 20 * kMinute);
+  ASSERT_TRUE(marked.ok());
+  EXPECT_EQ(*marked, 1u);
+  auto all = ReadAll(*(*db)->NewQuerier());
+  ASSERT_EQ(all["cost{session_id=\"s0\"}"].size(), 11u);
+  EXPECT_TRUE(IsStaleNaN(all["cost{session_id=\"s0\"}"].back().v));
+  EXPECT_EQ(all["cost{session_id=\"s1\"}"].size(), 10u);
+  EXPECT_EQ(all.count("cost{session_id=\"never-seen\"}"), 0u);
+}
+
 }  // namespace
 }  // namespace otelite::tsdb

@@ -117,12 +117,13 @@ bool ExpositionRegistry::Expired(const Series& series, int64_t now_ms) const {
   return now_ms - series.updated_ms > expiration_ms_;
 }
 
-size_t ExpositionRegistry::Expire(int64_t now_ms) {
+size_t ExpositionRegistry::Expire(int64_t now_ms, std::vector<Labels>* expired) {
   size_t dropped = 0;
   for (Shard& shard : shards_) {
     std::lock_guard<std::mutex> lock(shard.mu);
     for (auto it = shard.series.begin(); it != shard.series.end();) {
       if (Expired(it->second, now_ms)) {
+        if (expired != nullptr) expired->push_back(it->second.labels);
         it = shard.series.erase(it);
         ++dropped;
       } else {

@@ -47,7 +47,8 @@ class ExpositionRegistry : public MetricAppender {
   Status AppendMetricsAt(const MetricBatch& batch, int64_t now_ms);
 
   // Drops the series last updated more than `expiration` before `now_ms`; returns how many.
-  size_t Expire(int64_t now_ms);
+  // Drops expired series; their labels are added to *expired when given.
+  size_t Expire(int64_t now_ms, std::vector<Labels>* expired = nullptr);
 
   // Series held, including expired ones that Expire() has not dropped yet.
   size_t size() const;

@@ -281,6 +281,23 @@ Status Db::AppendMetrics(const MetricBatch& batch) {
   return Status::Ok();
 }
 
+Result<size_t> Db::MarkStale(const std::vector<Labels>& series, int64_t t) {
+  MetricBatch batch;
+  batch.families.push_back({"", MetricType::kUnknown, "", ""});
+  for (const Labels& l : series) {
+    if (!head_->Contains(l)) continue;
+    MetricSample s;
+    s.labels = l;
+    s.timestamp_ms = t;
+    s.value = StaleNaN();
+    batch.samples.push_back(std::move(s));
+  }
+  if (batch.samples.empty()) return size_t{0};
+  auto result = Append(batch);
+  if (!result.ok()) return result.status();
+  return static_cast<size_t>(result->appended);
+}
+
 std::unique_ptr<Querier> Db::NewQuerier() {
   return std::make_unique<DbQuerier>(BlocksSnapshot(), head_->NewQuerier());
 }

@@ -73,6 +73,11 @@ class Db : public MetricAppender, public Queryable {
   Result<AppendResult> Append(const MetricBatch& batch);
   std::unique_ptr<Querier> NewQuerier() override;
 
+  // Ends series the sender is known to have stopped (the exporter's expiry): a Prometheus
+  // stale marker at `t` for those still in the head (the others ended when they were
+  // persisted). Returns how many were marked.
+  Result<size_t> MarkStale(const std::vector<Labels>& series, int64_t t);
+
   // Cuts blocks from the head, compacts, applies retention. Runs in the background every
   // maintenance_interval_ms; callable directly (tests, shutdown).
   Status RunMaintenance();

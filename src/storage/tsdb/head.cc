@@ -99,6 +99,17 @@ std::shared_ptr<MemSeries> Head::CreateSeries(uint64_t ref, const Labels& labels
   return series;
 }
 
+bool Head::Contains(const Labels& labels) const {
+  const Stripe& stripe = stripes_[labels.Hash() % kStripes];
+  std::lock_guard lock(stripe.mu);
+  auto it = stripe.by_hash.find(labels.Hash());
+  if (it == stripe.by_hash.end()) return false;
+  for (const auto& s : it->second) {
+    if (s->labels == labels) return true;
+  }
+  return false;
+}
+
 MemSeries* Head::GetOrCreate(const Labels& labels, bool* created) {
   Stripe& stripe = stripes_[labels.Hash() % kStripes];
   std::lock_guard lock(stripe.mu);

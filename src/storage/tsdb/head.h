@@ -128,6 +128,9 @@ class Head {
   // Every series, for persistence (block writing) and checkpoints. fn runs with no lock held.
   void ForEachSeries(const std::function<void(const std::shared_ptr<MemSeries>&)>& fn) const;
 
+  // Whether a live head series has exactly these labels.
+  bool Contains(const Labels& labels) const;
+
   // Appends with explicit series (imports and tests): same rules as Append, no WAL.
   MemSeries* GetOrCreate(const Labels& labels, bool* created);
   const PostingsIndex& index() const { return index_; }
