@@ -1,11 +1,11 @@
 // Every real Claude Code capture sent over gRPC, HTTP/protobuf and HTTP/JSON gives the same
 // series on :8889, with the names the seed's dashboards query and totals equal to the sum of
 // the deltas Claude Code sent.
-#include <filesystem>
-
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "exposition_parse.h"
 #include "harness.h"
@@ -13,6 +13,7 @@
 #include "ingest/otlp/json_decode.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
+#include "storage/tsdb/db.h"
 
 namespace otelite::testing {
 namespace {
@@ -190,6 +191,72 @@ TEST(OtlpFixtures, NamesAndTotalsMatchWhatClaudeCodeSent) {
     EXPECT_GT(s.timestamp_ms, 1'700'000'000'000LL);
   }
   EXPECT_TRUE(found);
+}
+
+// What the metrics store keeps makes true totals: every cumulative series starts with a 0 at
+// its OTLP start time, so last - first (what `increase(x[range] anchored)` computes over the
+// whole range) is exactly the sum of the deltas Claude Code sent.
+TEST(OtlpFixtures, StoredCountersStartAtZeroAndAddUpToTheDeltas) {
+  if (SharedDir().empty()) GTEST_SKIP() << "../shared not present: no Claude Code captures";
+  auto captures = LoadCaptures();
+  std::string error;
+  auto p = OteliteProcess::Start({}, &error);
+  ASSERT_NE(p, nullptr) << error;
+  std::map<std::pair<std::string, std::string>, double> sent;  // (OTLP name, session) -> sum
+  for (const auto& c : captures) {
+    if (!c.metrics) continue;
+    Send(*p, Protocol::kGrpc, c, false);
+    for (const auto& rm : c.metric_request.resource_metrics()) {
+      for (const auto& sm : rm.scope_metrics()) {
+        for (const auto& m : sm.metrics()) {
+          for (const auto& dp : m.sum().data_points()) {
+            std::string session;
+            for (const auto& kv : dp.attributes()) {
+              if (kv.key() == "session.id") session = kv.value().string_value();
+            }
+            sent[{m.name(), session}] += dp.as_double();
+          }
+        }
+      }
+    }
+  }
+  ASSERT_FALSE(sent.empty());
+  EXPECT_EQ(p->Stop(), 0) << p->Stderr();
+
+  tsdb::DbOptions options;
+  options.maintenance_interval_ms = 0;
+  auto db = tsdb::Db::Open(p->data_dir() + "/metrics", options);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  auto q = (*db)->NewQuerier();
+  const std::map<std::string, std::string> names = {
+      {"claude_code.cost.usage", "claude_code_cost_usage_USD_total"},
+      {"claude_code.token.usage", "claude_code_token_usage_tokens_total"},
+      {"claude_code.session.count", "claude_code_session_count_total"},
+      {"claude_code.lines_of_code.count", "claude_code_lines_of_code_count_total"},
+      {"claude_code.active_time.total", "claude_code_active_time_total_s_total"},
+      {"claude_code.code_edit_tool.decision", "claude_code_code_edit_tool_decision_total"},
+  };
+  size_t single_delta_series = 0;
+  for (const auto& [key, total] : sent) {
+    auto name = LabelMatcher::Make(MatchType::kEqual, "__name__", names.at(key.first));
+    auto session = LabelMatcher::Make(MatchType::kEqual, "session_id", key.second);
+    auto set = q->Select(INT64_MIN, INT64_MAX, {*name, *session});
+    ASSERT_TRUE(set.ok());
+    ASSERT_FALSE(set->empty()) << key.first << " " << key.second;
+    double anchored = 0;
+    for (const auto& series : *set) {
+      auto it = series->Iterator();
+      std::vector<double> values;
+      while (it->Next()) values.push_back(it->v());
+      ASSERT_GE(values.size(), 2u) << series->labels().ToString();
+      EXPECT_EQ(values.front(), 0) << series->labels().ToString() << " starts at its start time";
+      if (values.size() == 2) ++single_delta_series;
+      anchored += values.back() - values.front();
+    }
+    EXPECT_NEAR(anchored, total, 1e-9 * std::max(1.0, total)) << key.first << " " << key.second;
+  }
+  // The captures hold series with a single delta (session.count): with the zero they count.
+  EXPECT_GT(single_delta_series, 0u);
 }
 
 }  // namespace
