@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/status.h"
@@ -12,12 +13,30 @@
 
 namespace otelite {
 
+// Samples a store refused individually (too old, conflicting duplicate, …) while accepting
+// the rest of a batch.
+struct AppendReport {
+  uint64_t rejected = 0;
+  std::string first_reason;
+  void Add(uint64_t n, const std::string& reason) {
+    if (n == 0) return;
+    rejected += n;
+    if (first_reason.empty()) first_reason = reason;
+  }
+};
+
 class MetricAppender {
  public:
   virtual ~MetricAppender() = default;
   // Appends all samples of the batch. A non-OK status means nothing of the batch is
   // guaranteed to be stored and the sender should retry (e.g. kResourceExhausted).
   virtual Status AppendMetrics(const MetricBatch& batch) = 0;
+  // The same, also telling which samples were refused one by one (stores that can refuse
+  // single samples override it).
+  virtual Status AppendMetricsReporting(const MetricBatch& batch, AppendReport* report) {
+    (void)report;
+    return AppendMetrics(batch);
+  }
 };
 
 class LogAppender {
@@ -34,9 +53,13 @@ class FanoutAppender : public MetricAppender, public LogAppender {
   void AddLogTarget(LogAppender* target) { log_targets_.push_back(target); }
 
   Status AppendMetrics(const MetricBatch& batch) override {
+    AppendReport ignored;
+    return AppendMetricsReporting(batch, &ignored);
+  }
+  Status AppendMetricsReporting(const MetricBatch& batch, AppendReport* report) override {
     Status first;
     for (auto* t : metric_targets_) {
-      Status st = t->AppendMetrics(batch);
+      Status st = t->AppendMetricsReporting(batch, report);
       if (!st.ok() && first.ok()) first = st;
     }
     return first;

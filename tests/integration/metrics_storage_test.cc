@@ -115,6 +115,40 @@ TEST(MetricsStorage, SparseCountersKeepExactTotalsAcrossRestarts) {
   EXPECT_EQ(total("claude_code_commit_count_total", &n), commits);
 }
 
+TEST(MetricsStorage, SamplesTooOldForTheOutOfOrderWindowAreReportedInPartialSuccess) {
+  std::string error;
+  auto p = OteliteProcess::Start({"--metrics.out_of_order_window", "10m"}, &error);
+  ASSERT_NE(p, nullptr) << error;
+  auto stub = pbcm::MetricsService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(p->grpc_port()), grpc::InsecureChannelCredentials()));
+  auto gauge = [&](int64_t time_ns, double value) {
+    pbcm::ExportMetricsServiceRequest req;
+    auto* m = req.add_resource_metrics()->add_scope_metrics()->add_metrics();
+    m->set_name("late_gauge");
+    auto* point = m->mutable_gauge()->add_data_points();
+    point->set_time_unix_nano(static_cast<uint64_t>(time_ns));
+    point->set_as_double(value);
+    grpc::ClientContext ctx;
+    pbcm::ExportMetricsServiceResponse resp;
+    EXPECT_TRUE(stub->Export(&ctx, req, &resp).ok());
+    return resp;
+  };
+  const int64_t now = NowNanos();
+  EXPECT_FALSE(gauge(now, 1).has_partial_success());
+  // 5 minutes late: inside the window, stored.
+  EXPECT_FALSE(gauge(now - int64_t{300} * 1'000'000'000, 2).has_partial_success());
+  // An hour late: refused, and the sender is told why.
+  auto late = gauge(now - int64_t{3600} * 1'000'000'000, 3);
+  EXPECT_EQ(late.partial_success().rejected_data_points(), 1);
+  EXPECT_NE(late.partial_success().error_message().find("out-of-order window"), std::string::npos)
+      << late.partial_success().error_message();
+  EXPECT_NE(p->Scrape().find("otelite_tsdb_samples_rejected_total{reason=\"too_old\"} 1"),
+            std::string::npos);
+  // The same sample again is idempotent, a different value for its timestamp is refused.
+  EXPECT_FALSE(gauge(now, 1).has_partial_success());
+  EXPECT_EQ(gauge(now, 9).partial_success().rejected_data_points(), 1);
+}
+
 TEST(MetricsStorage, SecondProcessOnTheSameDataDirectoryRefuses) {
   std::string error;
   auto first = OteliteProcess::Start({}, &error);

@@ -1,8 +1,7 @@
 #include "ingest/otlp/receiver.h"
 
-#include <google/protobuf/arena.h>
-
 #include <fmt/format.h>
+#include <google/protobuf/arena.h>
 
 #include "core/units.h"
 #include "ingest/gzip.h"
@@ -42,8 +41,8 @@ Status OtlpReceiver::Decode(std::string_view body, Encoding encoding, bool gzip,
     inflated = std::move(r).value();
     body = inflated;
   } else if (body.size() > options_.max_body_bytes) {
-    return Status::TooLarge(fmt::format("request body is {} bytes, limit is {}", body.size(),
-                                        options_.max_body_bytes));
+    return Status::TooLarge(
+        fmt::format("request body is {} bytes, limit is {}", body.size(), options_.max_body_bytes));
   }
   if (encoding == Encoding::kJson) return DecodeJson(body, out);
   if (!out->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
@@ -72,22 +71,29 @@ ExportResult OtlpReceiver::ExportMetrics(const ExportMetricsServiceRequest& requ
   MetricBatch batch;
   Rejections rejections;
   metrics_translator_.Translate(request, NowUnixNanos(), &batch, &rejections);
+  AppendReport stored;
   if (!batch.empty()) {
-    Status st = metrics_->AppendMetrics(batch);
+    Status st = metrics_->AppendMetricsReporting(batch, &stored);
     if (!st.ok()) {
       requests_failed_.fetch_add(1, std::memory_order_relaxed);
-      return {Status::Unavailable(fmt::format("storage did not accept the data: {}",
-                                              st.message()))};
+      return {
+          Status::Unavailable(fmt::format("storage did not accept the data: {}", st.message()))};
     }
   }
   int64_t total = MetricsTranslator::CountDataPoints(request);
+  if (stored.rejected > 0) {
+    // Samples the store refused (too old for the out-of-order window, a different value for
+    // a stored timestamp): reported like invalid points, one per sample, at most all points.
+    rejections.Add(
+        std::min<int64_t>(static_cast<int64_t>(stored.rejected), total - rejections.count()),
+        stored.first_reason);
+  }
   metric_points_accepted_.fetch_add(total - rejections.count(), std::memory_order_relaxed);
   metric_points_rejected_.fetch_add(rejections.count(), std::memory_order_relaxed);
   return {Status::Ok(), rejections.count(), rejections.Message()};
 }
 
-ExportResult OtlpReceiver::ExportLogs(const ExportLogsServiceRequest& request,
-                                      size_t wire_bytes) {
+ExportResult OtlpReceiver::ExportLogs(const ExportLogsServiceRequest& request, size_t wire_bytes) {
   auto ticket = admission_.Admit(wire_bytes);
   if (!ticket.ok()) return {ticket.status()};
   LogBatch batch;
@@ -97,8 +103,8 @@ ExportResult OtlpReceiver::ExportLogs(const ExportLogsServiceRequest& request,
     Status st = logs_->AppendLogs(batch);
     if (!st.ok()) {
       requests_failed_.fetch_add(1, std::memory_order_relaxed);
-      return {Status::Unavailable(fmt::format("storage did not accept the data: {}",
-                                              st.message()))};
+      return {
+          Status::Unavailable(fmt::format("storage did not accept the data: {}", st.message()))};
     }
   }
   int64_t total = LogsTranslator::CountLogRecords(request);
@@ -107,8 +113,7 @@ ExportResult OtlpReceiver::ExportLogs(const ExportLogsServiceRequest& request,
   return {Status::Ok(), rejections.count(), rejections.Message()};
 }
 
-ExportResult OtlpReceiver::ExportMetricsBody(std::string_view body, Encoding encoding,
-                                             bool gzip) {
+ExportResult OtlpReceiver::ExportMetricsBody(std::string_view body, Encoding encoding, bool gzip) {
   // Admission before decoding too: decoding is where a flood costs memory.
   auto ticket = admission_.Admit(body.size());
   if (!ticket.ok()) return {ticket.status()};

@@ -269,7 +269,13 @@ Result<AppendResult> Db::Append(const MetricBatch& batch) {
 }
 
 Status Db::AppendMetrics(const MetricBatch& batch) {
+  AppendReport ignored;
+  return AppendMetricsReporting(batch, &ignored);
+}
+
+Status Db::AppendMetricsReporting(const MetricBatch& batch, AppendReport* report) {
   auto result = Append(batch);
+  if (result.ok()) report->Add(result->RejectedTotal(), "storage: " + result->first_rejection);
   if (!result.ok()) {
     const Status& st = result.status();
     // A full disk is backpressure (retry later); other write failures are unavailability.

@@ -69,6 +69,7 @@ class Db : public MetricAppender, public Queryable {
   ~Db() override;
 
   Status AppendMetrics(const MetricBatch& batch) override;
+  Status AppendMetricsReporting(const MetricBatch& batch, AppendReport* report) override;
   // As AppendMetrics, with what was stored and rejected.
   Result<AppendResult> Append(const MetricBatch& batch);
   std::unique_ptr<Querier> NewQuerier() override;
