@@ -203,9 +203,9 @@ void BM_ChunkEncodeDecode(benchmark::State& state) {
   }
   uint64_t samples = 0;
   for (auto _ : state) {
-    XorChunkBuilder b;
+    ChunkBuilder b;
     for (const auto& [t, x] : in) b.Append(t, x);
-    XorChunkReader r(b.bytes());
+    ChunkReader r(b.bytes());
     double sum = 0;
     while (r.Next()) sum += r.v();
     benchmark::DoNotOptimize(sum);

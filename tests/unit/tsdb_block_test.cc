@@ -52,14 +52,14 @@ std::map<std::string, std::vector<Sample>> ReadAll(Querier& q, int64_t mint = IN
 
 TEST(TsdbBlock, WritesAndReadsBack) {
   TempDir dir;
-  BlockWriter w(dir.str(), "b1");
+  BlockWriter w(dir.str(), "b1", 0, 1'000'000);
   ASSERT_TRUE(w.Open().ok());
   std::vector<Sample> many;
   for (int i = 0; i < 500; ++i) many.push_back({i * 1000LL, i * 1.5});
   ASSERT_TRUE(w.AddSeries(Labels({{"__name__", "a"}, {"job", "x"}}), many).ok());
   std::vector<Sample> one = {{42, 7}};
   ASSERT_TRUE(w.AddSeries(Labels({{"__name__", "b"}, {"job", "y"}, {"zone", "z"}}), one).ok());
-  auto meta = w.Finish(0, 1'000'000, 1, {});
+  auto meta = w.Finish(1, {});
   ASSERT_TRUE(meta.ok()) << meta.status().message();
   EXPECT_EQ(meta->series, 2u);
   EXPECT_EQ(meta->samples, 501u);
@@ -100,12 +100,12 @@ void FlipByte(const std::string& path, size_t from_end) {
 TEST(TsdbBlock, DamageIsDetected) {
   for (const char* file : {"index", "chunks", "meta.json"}) {
     TempDir dir;
-    BlockWriter w(dir.str(), "b");
+    BlockWriter w(dir.str(), "b", 0, 1000);
     ASSERT_TRUE(w.Open().ok());
     std::vector<Sample> s;
     for (int i = 0; i < 300; ++i) s.push_back({i, static_cast<double>(i)});
     ASSERT_TRUE(w.AddSeries(Labels(std::vector<Label>{{"__name__", "a"}}), s).ok());
-    ASSERT_TRUE(w.Finish(0, 1000, 1, {}).ok());
+    ASSERT_TRUE(w.Finish(1, {}).ok());
     FlipByte(dir.str() + "/b/" + file, std::string(file) == "meta.json" ? 30 : 20);
     auto block = Block::Open(dir.str() + "/b");
     EXPECT_FALSE(block.ok()) << file;
@@ -114,11 +114,11 @@ TEST(TsdbBlock, DamageIsDetected) {
     }
   }
   TempDir dir;
-  BlockWriter w(dir.str(), "b");
+  BlockWriter w(dir.str(), "b", 0, 1000);
   ASSERT_TRUE(w.Open().ok());
   ASSERT_TRUE(
       w.AddSeries(Labels(std::vector<Label>{{"__name__", "a"}}), std::vector<Sample>{{1, 1}}).ok());
-  ASSERT_TRUE(w.Finish(0, 1000, 1, {}).ok());
+  ASSERT_TRUE(w.Finish(1, {}).ok());
   fs::remove(dir.str() + "/b/chunks");
   auto block = Block::Open(dir.str() + "/b");
   ASSERT_FALSE(block.ok());
@@ -250,12 +250,12 @@ TEST(TsdbDb, OverlappingImportedBlockIsMergedWithoutDuplicates) {
   auto db = Db::Open(dir.str(), Options());
   ASSERT_TRUE((*db)->AppendMetrics(Sessions(0, 2, 0, 60)).ok());
   ASSERT_TRUE((*db)->PersistHead().ok());
-  BlockWriter w((*db)->blocks_dir(), NewBlockId(0));
+  BlockWriter w((*db)->blocks_dir(), NewBlockId(0), 0, 2 * kHour);
   ASSERT_TRUE(w.Open().ok());
   // The same series with a sample in between and the same sample again.
   std::vector<Sample> s = {{0, 0}, {30'000, 0.5}, {kMinute, 1}};
   ASSERT_TRUE(w.AddSeries(Labels({{"__name__", "cost"}, {"session_id", "s0"}}), s).ok());
-  auto meta = w.Finish(0, 2 * kHour, 1, {});
+  auto meta = w.Finish(1, {});
   ASSERT_TRUE((*db)->AddBlock((*db)->blocks_dir() + "/" + meta->id).ok());
   auto merged = ReadAll(*(*db)->NewQuerier());
   EXPECT_EQ(merged["cost{session_id=\"s0\"}"].size(), 61u);

@@ -1,4 +1,4 @@
-// XOR chunks: every sample round-trips bit-exactly (NaN, stale markers, infinities, huge
+// Chunks: every sample round-trips bit-exactly (NaN, stale markers, infinities, huge
 // timestamp jumps), the size is what Gorilla promises for regular data, and corrupt bytes stop
 // the reader instead of reading past the end.
 #include <gtest/gtest.h>
@@ -20,12 +20,12 @@ struct S {
 };
 
 std::vector<S> RoundTrip(const std::vector<S>& in, size_t* bytes = nullptr) {
-  XorChunkBuilder b;
+  ChunkBuilder b;
   for (const S& s : in) b.Append(s.t, s.v);
   if (bytes) *bytes = b.bytes().size();
   EXPECT_EQ(b.count(), in.size());
   std::vector<S> out;
-  XorChunkReader r(b.bytes());
+  ChunkReader r(b.bytes());
   while (r.Next()) out.push_back({r.t(), r.v()});
   EXPECT_FALSE(r.corrupt());
   return out;
@@ -40,8 +40,8 @@ void ExpectSame(const std::vector<S>& a, const std::vector<S>& b) {
 }
 
 TEST(TsdbChunk, EmptyChunkHasNoSamples) {
-  XorChunkBuilder b;
-  XorChunkReader r(b.bytes());
+  ChunkBuilder b;
+  ChunkReader r(b.bytes());
   EXPECT_FALSE(r.Next());
   EXPECT_FALSE(r.corrupt());
 }
@@ -55,17 +55,56 @@ TEST(TsdbChunk, RegularCounterIsSmall) {
   EXPECT_LT(bytes, 120 * 3);
 }
 
+TEST(TsdbChunk, JitteredSparseDecimalCountersAreCompact) {
+  // Claude Code–like: a point per 60 s export (a few ms of jitter), sometimes skipping
+  // intervals, cumulative values built from 3-decimal deltas (active time) in float arithmetic.
+  std::vector<S> in;
+  int64_t t = 1'700'000'000'000;
+  double v = 0;
+  for (int i = 0; i < 120; ++i) {
+    t += 60'000 * (1 + (i % 7 == 3 ? 2 : 0)) + (i * 37) % 41 - 20;
+    v += static_cast<double>((i * 7919) % 30'000) / 1000.0;
+    in.push_back({t, v});
+  }
+  size_t bytes = 0;
+  ExpectSame(RoundTrip(in, &bytes), in);
+  // Gorilla needs ~9 bytes per sample here (noisy float sums); this encoding stays near 3.
+  EXPECT_LT(bytes, 120u * 4) << bytes;
+}
+
+TEST(TsdbChunk, BaseTimeShiftsTheFirstTimestamp) {
+  ChunkBuilder b(1'700'000'000'000), unbased;
+  for (ChunkBuilder* c : {&b, &unbased}) {
+    c->Append(1'700'000'000'000, 1);
+    c->Append(1'700'000'060'000, 2);
+  }
+  EXPECT_LE(b.bytes().size() + 5, unbased.bytes().size());
+  ChunkReader r(b.bytes(), 1'700'000'000'000);
+  ASSERT_TRUE(r.Next());
+  EXPECT_EQ(r.t(), 1'700'000'000'000);
+  ASSERT_TRUE(r.Next());
+  EXPECT_EQ(r.t(), 1'700'000'060'000);
+  EXPECT_EQ(r.v(), 2);
+}
+
 TEST(TsdbChunk, SpecialValuesRoundTripBitExactly) {
   std::vector<S> in = {{-5, 0.0},
                        {0, -0.0},
-                       {1, std::numeric_limits<double>::infinity()},
-                       {2, -std::numeric_limits<double>::infinity()},
-                       {3, std::nan("")},
-                       {4, StaleNaN()},
-                       {5, std::numeric_limits<double>::denorm_min()},
-                       {6, std::numeric_limits<double>::max()},
-                       {7, 1.5},
-                       {8, 1.5}};
+                       {1, -0.0},
+                       {2, 0.0},
+                       {3, std::numeric_limits<double>::infinity()},
+                       {4, -std::numeric_limits<double>::infinity()},
+                       {5, std::nan("")},
+                       {6, StaleNaN()},
+                       {7, std::numeric_limits<double>::denorm_min()},
+                       {8, std::numeric_limits<double>::max()},
+                       {9, 1.5},
+                       {10, 1.5},
+                       {11, 0.1 + 0.2},
+                       {12, -3},
+                       {13, 1e300},
+                       {14, -1e-300},
+                       {15, std::numeric_limits<double>::quiet_NaN()}};
   ExpectSame(RoundTrip(in), in);
 }
 
@@ -79,6 +118,15 @@ TEST(TsdbChunk, EveryDeltaOfDeltaClassRoundTrips) {
     t += step;
   }
   ExpectSame(RoundTrip(in), in);
+}
+
+TEST(TsdbChunk, ExtremeTimestampsRoundTrip) {
+  const int64_t lo = std::numeric_limits<int64_t>::min();
+  const int64_t hi = std::numeric_limits<int64_t>::max();
+  std::vector<S> in = {{lo, 1}, {lo + 1, 2}, {-1'700'000'000'000, 3}, {0, 4}, {hi - 5, 5}, {hi, 6}};
+  ExpectSame(RoundTrip(in), in);
+  std::vector<S> jump = {{lo, 1}, {hi, 2}};
+  ExpectSame(RoundTrip(jump), jump);
 }
 
 TEST(TsdbChunk, RandomDataRoundTrips) {
@@ -123,12 +171,12 @@ TEST(TsdbChunk, RandomDataRoundTrips) {
 }
 
 TEST(TsdbChunk, TruncatedBytesAreReportedAsCorrupt) {
-  XorChunkBuilder b;
+  ChunkBuilder b;
   for (int i = 0; i < 50; ++i) b.Append(i * 1000, i * 0.37);
   std::vector<uint8_t> bytes(b.bytes().begin(), b.bytes().end());
   for (size_t cut = 3; cut < bytes.size(); cut += 5) {
     std::span<const uint8_t> part(bytes.data(), cut);
-    XorChunkReader r(part);
+    ChunkReader r(part);
     int n = 0;
     while (r.Next()) ++n;
     EXPECT_LT(n, 50);
@@ -141,7 +189,7 @@ TEST(TsdbChunk, GarbageNeverReadsOutOfBounds) {
   for (int round = 0; round < 500; ++round) {
     std::vector<uint8_t> bytes(rng() % 64);
     for (auto& b : bytes) b = static_cast<uint8_t>(rng());
-    XorChunkReader r(bytes);
+    ChunkReader r(bytes);
     int n = 0;
     while (r.Next() && n < 100000) ++n;
     EXPECT_LE(n, 65535);

@@ -32,7 +32,6 @@ namespace {
 constexpr char kChunksMagic[4] = {'O', 'T', 'L', 'C'};
 constexpr char kIndexMagic[4] = {'O', 'T', 'L', 'I'};
 constexpr uint8_t kFormatVersion = 1;
-constexpr uint8_t kEncodingXor = 1;
 constexpr int kSections = 3;  // symbols, series, postings
 constexpr int kZstdLevel = 9;
 
@@ -175,8 +174,8 @@ std::string NewBlockId(int64_t min_time) {
 // ---------------------------------------------------------------------------------------------
 // Writer
 
-BlockWriter::BlockWriter(std::string parent_dir, std::string id)
-    : parent_(std::move(parent_dir)), id_(std::move(id)) {
+BlockWriter::BlockWriter(std::string parent_dir, std::string id, int64_t min_time, int64_t max_time)
+    : parent_(std::move(parent_dir)), id_(std::move(id)), min_time_(min_time), max_time_(max_time) {
   tmp_dir_ = (fs::path(parent_) / (id_ + ".tmp")).string();
 }
 
@@ -196,24 +195,25 @@ Status BlockWriter::Open() {
   const std::string path = tmp_dir_ + "/chunks";
   chunks_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (chunks_fd_ < 0) return Errno("create " + path);
-  chunk_buf_.assign(kChunksMagic, kChunksMagic + 4);
-  chunk_buf_.push_back(kFormatVersion);
-  chunks_offset_ = chunk_buf_.size();
+  std::vector<uint8_t> header(kChunksMagic, kChunksMagic + 4);
+  header.push_back(kFormatVersion);
+  OTELITE_RETURN_IF_ERROR(WriteAll(chunks_fd_, header.data(), header.size(), "write " + path));
+  chunks_offset_ = header.size();
+  chunks_crc_ = static_cast<uint32_t>(crc32(0L, Z_NULL, 0));
   return Status::Ok();
 }
 
-Status BlockWriter::WriteChunk(const XorChunkBuilder& chunk, SeriesEntry* entry) {
+Status BlockWriter::WriteChunk(const ChunkBuilder& chunk, SeriesEntry* entry) {
   entry->chunks.push_back({chunk.min_t(), chunk.max_t(), chunks_offset_});
   const size_t start = chunk_buf_.size();
   Encoder e(&chunk_buf_);
-  e.U8(kEncodingXor);
   e.Uvarint(chunk.bytes().size());
   e.Bytes(chunk.bytes());
-  const uint32_t crc = Crc(chunk_buf_.data() + start, chunk_buf_.size() - start);
-  e.U32(crc);
   chunks_offset_ += chunk_buf_.size() - start;
   ++chunk_count_;
   if (chunk_buf_.size() >= (1u << 20)) {
+    chunks_crc_ = static_cast<uint32_t>(
+        crc32(chunks_crc_, chunk_buf_.data(), static_cast<uInt>(chunk_buf_.size())));
     OTELITE_RETURN_IF_ERROR(WriteAll(chunks_fd_, chunk_buf_.data(), chunk_buf_.size(),
                                      "write " + tmp_dir_ + "/chunks"));
     chunk_buf_.clear();
@@ -226,11 +226,13 @@ Status BlockWriter::AddSeries(const Labels& labels, std::span<const Sample> samp
   SeriesEntry entry;
   entry.labels.reserve(labels.size());
   for (const Label& l : labels.items()) entry.labels.emplace_back(l.name, l.value);
-  XorChunkBuilder chunk;
+  // A chunk's first timestamp is its min_t, which the index holds: relative to it, it costs a
+  // single byte in the chunk.
+  ChunkBuilder chunk(samples.front().t);
   for (const Sample& s : samples) {
     if (chunk.count() >= kMaxSamplesPerChunk) {
       OTELITE_RETURN_IF_ERROR(WriteChunk(chunk, &entry));
-      chunk = XorChunkBuilder();
+      chunk = ChunkBuilder(s.t);
     }
     chunk.Append(s.t, s.v);
   }
@@ -240,9 +242,12 @@ Status BlockWriter::AddSeries(const Labels& labels, std::span<const Sample> samp
   return Status::Ok();
 }
 
-Result<BlockMeta> BlockWriter::Finish(int64_t min_time, int64_t max_time, int level,
-                                      std::vector<std::string> sources) {
+Result<BlockMeta> BlockWriter::Finish(int level, std::vector<std::string> sources) {
+  const int64_t min_time = min_time_;
+  const int64_t max_time = max_time_;
   const std::string chunks_path = tmp_dir_ + "/chunks";
+  chunks_crc_ = static_cast<uint32_t>(
+      crc32(chunks_crc_, chunk_buf_.data(), static_cast<uInt>(chunk_buf_.size())));
   OTELITE_RETURN_IF_ERROR(
       WriteAll(chunks_fd_, chunk_buf_.data(), chunk_buf_.size(), "write " + chunks_path));
   chunk_buf_ = {};
@@ -344,6 +349,7 @@ Result<BlockMeta> BlockWriter::Finish(int64_t min_time, int64_t max_time, int le
   const uint64_t toc_offset = index.size();
   index.insert(index.end(), toc.begin(), toc.end());
   Encoder tail(&index);
+  tail.U32(chunks_crc_);
   tail.U32(Crc(toc.data(), toc.size()));
   tail.U64(toc_offset);
   OTELITE_RETURN_IF_ERROR(WriteFileSynced(tmp_dir_ + "/index", index));
@@ -408,48 +414,30 @@ Result<std::shared_ptr<Block>> Block::Open(const std::string& dir) {
     return corrupt("chunks file has an unknown header");
   }
 
-  // Every chunk's checksum, once: a damaged block is found at open, not in the middle of a
-  // query (sequential CRC-32 runs at GB/s; blocks are small).
-  {
-    Decoder d(std::span<const uint8_t>(b->chunks_data_ + 5, b->chunks_size_ - 5));
-    uint64_t n = 0;
-    while (!d.done()) {
-      const size_t start = d.pos();
-      d.U8();
-      const uint64_t len = d.Uvarint();
-      d.Skip(len);
-      const size_t covered = d.pos();
-      const uint32_t crc = d.U32();
-      if (d.failed())
-        return corrupt(fmt::format("chunks file is cut short at offset {}", start + 5));
-      if (Crc(b->chunks_data_ + 5 + start, covered - start) != crc) {
-        return corrupt(fmt::format("chunk at offset {} fails its checksum", start + 5));
-      }
-      ++n;
-    }
-    if (n != b->meta_.chunks) {
-      return corrupt(
-          fmt::format("chunks file holds {} chunks, meta.json says {}", n, b->meta_.chunks));
-    }
-  }
-
   // Index: read, verify, decompress.
   auto index_text = ReadWholeFile(dir + "/index");
   if (!index_text.ok()) return corrupt("index file is missing");
   const auto index = AsBytes(*index_text);
-  if (index.size() < 5 + 12 || std::memcmp(index.data(), kIndexMagic, 4) != 0 ||
+  if (index.size() < 5 + 16 || std::memcmp(index.data(), kIndexMagic, 4) != 0 ||
       index[4] != kFormatVersion) {
     return corrupt("index file has an unknown header");
   }
-  Decoder trailer(index.subspan(index.size() - 12));
+  Decoder trailer(index.subspan(index.size() - 16));
+  const uint32_t chunks_crc = trailer.U32();
   const uint32_t toc_crc = trailer.U32();
   const uint64_t toc_offset = trailer.U64();
   const uint64_t toc_size = static_cast<uint64_t>(kSections) * 28;
-  if (toc_offset + toc_size + 12 != index.size())
+  if (toc_offset > index.size() || toc_offset + toc_size + 16 != index.size()) {
     return corrupt("index table of contents is damaged");
+  }
   const auto toc_bytes = index.subspan(toc_offset, toc_size);
   if (Crc(toc_bytes.data(), toc_bytes.size()) != toc_crc) {
     return corrupt("index table of contents fails its checksum");
+  }
+  // The whole chunks file, once: damage is found at open, not in the middle of a query
+  // (CRC-32 runs at GB/s and blocks are small).
+  if (Crc(b->chunks_data_ + 5, b->chunks_size_ - 5) != chunks_crc) {
+    return corrupt("chunks file fails its checksum");
   }
   Decoder toc(toc_bytes);
   std::string* targets[kSections] = {&b->symbols_buf_, &b->series_buf_, &b->postings_buf_};
@@ -636,20 +624,20 @@ Status Block::ReadSeries(uint32_t id, Labels* labels, std::vector<ChunkMeta>* ch
 }
 
 Result<ChunkView> Block::ReadChunk(const ChunkMeta& meta) const {
-  auto damaged = [&](const char* why) {
-    return Status::Internal(fmt::format("block {}: chunk at offset {} {}", dir_, meta.offset, why));
-  };
-  if (meta.offset >= chunks_size_) return damaged("is beyond the end of the chunks file");
+  if (meta.offset >= chunks_size_) {
+    return Status::Internal(
+        fmt::format("block {}: chunk at offset {} is beyond the end of the "
+                    "chunks file",
+                    dir_, meta.offset));
+  }
   Decoder d(std::span<const uint8_t>(chunks_data_ + meta.offset, chunks_size_ - meta.offset));
-  const uint8_t encoding = d.U8();
   const uint64_t len = d.Uvarint();
   const auto bytes = d.Bytes(len);
-  const size_t covered = d.pos();
-  const uint32_t crc = d.U32();
-  if (d.failed()) return damaged("is cut short");
-  if (Crc(chunks_data_ + meta.offset, covered) != crc) return damaged("fails its checksum");
-  if (encoding != kEncodingXor) return damaged("has an unknown encoding");
-  return ChunkView{shared_from_this(), bytes, meta.min_t, meta.max_t};
+  if (d.failed()) {
+    return Status::Internal(
+        fmt::format("block {}: chunk at offset {} is cut short", dir_, meta.offset));
+  }
+  return ChunkView{shared_from_this(), bytes, meta.min_t, meta.max_t, meta.min_t};
 }
 
 Status Block::ReadSamples(uint32_t id, std::vector<Sample>* out) const {
@@ -658,7 +646,7 @@ Status Block::ReadSamples(uint32_t id, std::vector<Sample>* out) const {
   for (const auto& c : chunks) {
     auto view = ReadChunk(c);
     if (!view.ok()) return view.status();
-    XorChunkReader r(view->bytes);
+    ChunkReader r(view->bytes, view->base_t);
     while (r.Next()) out->push_back({r.t(), r.v()});
     if (r.corrupt()) return Status::Internal(fmt::format("block {}: a chunk is damaged", dir_));
   }

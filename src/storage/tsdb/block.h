@@ -2,9 +2,10 @@
 // directory, written once and then only read (memory-mapped) or deleted.
 //
 //   <id>/meta.json  range, counts, compaction level and sources (readable by people)
-//   <id>/chunks     "OTLC" v1, then per chunk: u8 encoding, uvarint length, bytes, u32 CRC-32
+//   <id>/chunks     "OTLC" v1, then per chunk: uvarint length, bytes (chunk.h; the first
+//                   timestamp relative to the chunk's min_t, which the index holds)
 //   <id>/index      "OTLI" v1, zstd-compressed sections (symbols, series, postings), each
-//                   with its CRC-32, and a table of contents at the end
+//                   with its CRC-32, a table of contents, the CRC-32 of the chunks file
 //
 // The index holds every distinct label string once (symbols); series sorted by labels, each
 // as symbol references plus its chunks' time ranges and file offsets; and postings (label
@@ -45,14 +46,13 @@ std::string NewBlockId(int64_t min_time);
 // never leaves a half-written block under a final name.
 class BlockWriter {
  public:
-  BlockWriter(std::string parent_dir, std::string id);
+  BlockWriter(std::string parent_dir, std::string id, int64_t min_time, int64_t max_time);
   ~BlockWriter();
   Status Open();
   // Series in strictly increasing label order; samples sorted by time, unique, within the
   // block's range. Series without samples are skipped.
   Status AddSeries(const Labels& labels, std::span<const Sample> samples);
-  Result<BlockMeta> Finish(int64_t min_time, int64_t max_time, int level,
-                           std::vector<std::string> sources);
+  Result<BlockMeta> Finish(int level, std::vector<std::string> sources);
 
  private:
   struct SeriesEntry {
@@ -63,10 +63,13 @@ class BlockWriter {
     };
     std::vector<ChunkRef> chunks;
   };
-  Status WriteChunk(const XorChunkBuilder& chunk, SeriesEntry* entry);
+  Status WriteChunk(const ChunkBuilder& chunk, SeriesEntry* entry);
 
   std::string parent_;
   std::string id_;
+  int64_t min_time_;
+  int64_t max_time_;
+  uint32_t chunks_crc_ = 0;
   std::string tmp_dir_;
   int chunks_fd_ = -1;
   uint64_t chunks_offset_ = 0;
@@ -103,7 +106,8 @@ class Block : public std::enable_shared_from_this<Block> {
   };
   // The labels and chunk list of series number `id`.
   Status ReadSeries(uint32_t id, Labels* labels, std::vector<ChunkMeta>* chunks) const;
-  // The bytes of a chunk, checksum-verified; the view keeps the block mapped.
+  // The bytes of a chunk (the file's checksum was verified at open); the view keeps the
+  // block mapped.
   Result<ChunkView> ReadChunk(const ChunkMeta& meta) const;
   // Every sample of a series (for compaction).
   Status ReadSamples(uint32_t id, std::vector<Sample>* out) const;

@@ -312,7 +312,7 @@ Status Db::CutBlock(int64_t mint, int64_t maxt) {
   // From here on samples before maxt are refused; the barrier lets appends in flight finish.
   if (head_->min_valid_time() < maxt) head_->set_min_valid_time(maxt);
   head_->Barrier();
-  BlockWriter writer(blocks_dir(), NewBlockId(mint));
+  BlockWriter writer(blocks_dir(), NewBlockId(mint), mint, maxt);
   OTELITE_RETURN_IF_ERROR(writer.Open());
   bool any = false;
   OTELITE_RETURN_IF_ERROR(
@@ -321,7 +321,7 @@ Status Db::CutBlock(int64_t mint, int64_t maxt) {
         return writer.AddSeries(l, s);
       }));
   if (any) {
-    auto meta = writer.Finish(mint, maxt, 1, {});
+    auto meta = writer.Finish(1, {});
     if (!meta.ok()) return meta.status();
     auto block = Block::Open((fs::path(blocks_dir()) / meta->id).string());
     if (!block.ok()) return block.status();
@@ -452,7 +452,7 @@ Status Db::CompactGroup(const std::vector<std::shared_ptr<Block>>& group, int le
     maxt = std::max(maxt, b->meta().max_time);
     sources.insert(sources.end(), b->meta().sources.begin(), b->meta().sources.end());
   }
-  BlockWriter writer(blocks_dir(), NewBlockId(mint));
+  BlockWriter writer(blocks_dir(), NewBlockId(mint), mint, maxt);
   OTELITE_RETURN_IF_ERROR(writer.Open());
   // Each block's series are sorted by labels: a k-way merge by labels.
   struct Cursor {
@@ -497,7 +497,7 @@ Status Db::CompactGroup(const std::vector<std::shared_ptr<Block>>& group, int le
     }
     OTELITE_RETURN_IF_ERROR(writer.AddSeries(key, samples));
   }
-  auto meta = writer.Finish(mint, maxt, level, std::move(sources));
+  auto meta = writer.Finish(level, std::move(sources));
   if (!meta.ok()) return meta.status();
   auto block = Block::Open((fs::path(blocks_dir()) / meta->id).string());
   if (!block.ok()) return block.status();

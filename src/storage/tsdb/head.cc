@@ -149,7 +149,7 @@ bool Head::FindSample(const MemSeries& s, int64_t t, double* v) const {
     return true;
   }
   auto scan = [&](std::span<const uint8_t> bytes) {
-    XorChunkReader r(bytes);
+    ChunkReader r(bytes);
     while (r.Next()) {
       if (r.t() == t) {
         *v = r.v();
@@ -388,7 +388,7 @@ Status Head::ReplayRecord(uint8_t type, std::span<const uint8_t> payload) {
       ++replay_orphans_;
       return Status::Ok();
     }
-    XorChunkReader reader(bytes);
+    ChunkReader reader(bytes);
     if (s->max_t < min_t && !s->open) {
       // The usual case: chunks arrive in order for a series rebuilt from a checkpoint.
       double last = 0;
@@ -436,7 +436,7 @@ Status Head::CollectRange(
     {
       std::lock_guard lock(s->mu);
       auto take = [&](std::span<const uint8_t> bytes) {
-        XorChunkReader r(bytes);
+        ChunkReader r(bytes);
         while (r.Next()) {
           if (r.t() >= mint && r.t() < maxt) samples.push_back({r.t(), r.v()});
         }
@@ -520,7 +520,9 @@ size_t Head::Truncate(int64_t before) {
     if (!s->ooo.empty()) lo = std::min(lo, s->ooo.front().t);
     s->min_t = lo;
   });
-  for (const auto& [ref, labels] : gone) {
+  for (const auto& entry : gone) {
+    const uint64_t ref = entry.first;
+    const Labels& labels = entry.second;
     {
       Stripe& stripe = stripes_[labels.Hash() % kStripes];
       std::lock_guard lock(stripe.mu);

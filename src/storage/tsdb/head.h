@@ -63,7 +63,7 @@ struct MemSeries {
   const Labels labels;
   mutable std::mutex mu;  // guards the data below against readers; writers hold the append lock
   std::vector<std::shared_ptr<const SealedChunk>> sealed;
-  std::optional<XorChunkBuilder> open;
+  std::optional<ChunkBuilder> open;
   int64_t open_end = 0;     // the open chunk takes samples with t < open_end
   std::vector<Sample> ooo;  // out-of-order samples, sorted by t, not in any chunk
   int64_t max_t = std::numeric_limits<int64_t>::min();  // newest in-order sample

@@ -16,7 +16,7 @@ bool ChunksIterator::OpenChunk() {
       continue;
     }
     if (c.min_t > maxt_) break;
-    reader_.emplace(c.bytes);
+    reader_.emplace(c.bytes, c.base_t);
     return true;
   }
   done_ = true;

@@ -22,6 +22,7 @@ struct ChunkView {
   std::span<const uint8_t> bytes;
   int64_t min_t = 0;
   int64_t max_t = 0;
+  int64_t base_t = 0;  // the base of the first timestamp (chunk.h)
 };
 
 // Chunks in increasing, non-overlapping time order, clipped to [mint, maxt].
@@ -39,7 +40,7 @@ class ChunksIterator : public SampleIterator {
 
   std::vector<ChunkView> chunks_;
   size_t index_ = 0;
-  std::optional<XorChunkReader> reader_;
+  std::optional<ChunkReader> reader_;
   int64_t mint_;
   int64_t maxt_;
   int64_t t_ = 0;
