@@ -1,11 +1,16 @@
 #include "storage/tsdb/db.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 namespace otelite::tsdb {
 
@@ -147,8 +152,9 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, DbOptions options) 
   if (!wal.ok()) return wal.status();
   db->wal_ = std::move(*wal);
   db->head_ = std::make_unique<Head>(db->options_.head, db->wal_.get());
-  int64_t persisted = std::numeric_limits<int64_t>::min();
-  for (const auto& b : db->blocks_) persisted = std::max(persisted, b->meta().max_time);
+  // Not the newest block's end: imported blocks may lie anywhere, and WAL data beside them
+  // must stay.
+  const int64_t persisted = db->ReadHeadMinTime();
   db->head_->set_min_valid_time(persisted);
 
   const auto start = std::chrono::steady_clock::now();
@@ -251,6 +257,28 @@ Status Db::LoadBlocks() {
   return Status::Ok();
 }
 
+int64_t Db::ReadHeadMinTime() const {
+  std::ifstream in(fs::path(dir_) / "head_min_time");
+  long long t = 0;
+  if (in >> t) return static_cast<int64_t>(t);
+  return std::numeric_limits<int64_t>::min();
+}
+
+Status Db::WriteHeadMinTime(int64_t t) {
+  const fs::path path = fs::path(dir_) / "head_min_time";
+  const std::string tmp = path.string() + ".tmp";
+  const std::string text = std::to_string(t) + "\n";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IoError(fmt::format("{}: {}", tmp, std::strerror(errno)));
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                  ::fsync(fd) == 0;
+  ::close(fd);
+  std::error_code ec;
+  if (ok) fs::rename(tmp, path, ec);
+  if (!ok || ec) return Status::IoError(fmt::format("cannot write {}", path.string()));
+  return Status::Ok();
+}
+
 std::vector<std::shared_ptr<Block>> Db::BlocksSnapshot() const {
   std::lock_guard lock(blocks_mu_);
   return blocks_;
@@ -336,6 +364,7 @@ Status Db::CutBlock(int64_t mint, int64_t maxt) {
     spdlog::debug("metrics: cut block {} ({} series, {} samples)", meta->id, meta->series,
                   meta->samples);
   }
+  OTELITE_RETURN_IF_ERROR(WriteHeadMinTime(maxt));
   const size_t removed = head_->Truncate(maxt);
   spdlog::debug("metrics: {} series left the head", removed);
   return Status::Ok();

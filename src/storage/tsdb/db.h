@@ -4,6 +4,8 @@
 //   <dir>/wal/00000001 …        write-ahead log segments
 //   <dir>/wal/checkpoint.N      the head as of segment N (older segments are gone)
 //   <dir>/blocks/<id>/          persisted blocks (block.h)
+//   <dir>/head_min_time         where the head begins: everything older that the WAL still holds
+//                               was persisted by a cut (imported blocks do not move it)
 //
 // Life of a sample: WAL + head; when the head spans 1.5 block lengths, its oldest block range
 // is written as a block, dropped from the head (series that ended leave memory) and the WAL is
@@ -98,6 +100,8 @@ class Db : public MetricAppender, public Queryable {
  private:
   Db(std::string dir, DbOptions options) : dir_(std::move(dir)), options_(std::move(options)) {}
   Status LoadBlocks();
+  Status WriteHeadMinTime(int64_t t);
+  int64_t ReadHeadMinTime() const;
   Status CutBlock(int64_t mint, int64_t maxt);
   Status Checkpoint();
   Status Compact();
