@@ -266,6 +266,24 @@ TEST(TsdbDb, OverlappingImportedBlockIsMergedWithoutDuplicates) {
   EXPECT_EQ(compacted["cost{session_id=\"s1\"}"].size(), 60u);
 }
 
+TEST(TsdbDb, ImportedBlocksNewerThanTheWalDoNotDropIt) {
+  TempDir dir;
+  {
+    auto db = Db::Open(dir.str(), Options());
+    ASSERT_TRUE((*db)->AppendMetrics(Sessions(0, 1, kHour, 30)).ok());  // only in the WAL
+    BlockWriter w((*db)->blocks_dir(), NewBlockId(10 * kHour), 10 * kHour, 12 * kHour);
+    ASSERT_TRUE(w.Open().ok());
+    std::vector<Sample> s = {{10 * kHour, 1}, {11 * kHour, 2}};
+    ASSERT_TRUE(w.AddSeries(Labels(std::vector<Label>{{"__name__", "imported"}}), s).ok());
+    ASSERT_TRUE(w.Finish(1, {}).ok());
+  }
+  auto db = Db::Open(dir.str(), Options());
+  ASSERT_TRUE(db.ok());
+  auto all = ReadAll(*(*db)->NewQuerier());
+  EXPECT_EQ(all["cost{session_id=\"s0\"}"].size(), 30u);
+  EXPECT_EQ(all["imported{}"].size(), 2u);
+}
+
 TEST(TsdbDb, MarkStaleEndsOnlySeriesStillInTheHead) {
   TempDir dir;
   auto db = Db::Open(dir.str(), Options());
