@@ -75,6 +75,14 @@ for exe in "${targets[@]}"; do
     otlp_protobuf_fuzz)
       copy_seeds "$corpus" "$shared"/fixtures/claude-code/*.pb
       ;;
+    openmetrics_fuzz)
+      # Every conformance case is a file named `metrics`: copy each under its case's name.
+      for case_dir in "$shared"/conformance/openmetrics/parsers/*/; do
+        [[ -f $case_dir/metrics ]] && cp -f "$case_dir/metrics" "$corpus/seed-$(basename "$case_dir")"
+      done
+      copy_seeds "$corpus" "$shared"/conformance/openmetrics/prometheus-textparse/*.om.txt
+      extra_flags+=(-dict="$root/fuzz/openmetrics.dict")
+      ;;
     gzip_fuzz)
       gzip_seeds "$corpus" "$root"/fuzz/seeds/otlp_json/*.json \
         "$shared"/conformance/otlp/*.json "$shared"/fixtures/claude-code/*.pb

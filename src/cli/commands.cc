@@ -10,13 +10,15 @@
 namespace otelite::cli {
 
 int Main(int argc, char** argv) {
-  CLI::App app{"otelite: one binary for Claude Code telemetry: OTLP ingest, metrics and event "
-               "storage, Prometheus and Loki compatible queries, dashboards.",
-               "otelite"};
+  CLI::App app{
+      "otelite: one binary for Claude Code telemetry: OTLP ingest, metrics and event "
+      "storage, Prometheus and Loki compatible queries, dashboards.",
+      "otelite"};
   app.require_subcommand(0, 1);
   int exit_code = 0;
   RegisterServeCommand(&app, &exit_code);
   RegisterTailCommand(&app, &exit_code);
+  RegisterImportCommand(&app, &exit_code);
   RegisterSetupCommand(&app);
   app.add_subcommand("version", "print the version")->callback([] {
     std::cout << "otelite " << OTELITE_VERSION << "\n";

@@ -1,5 +1,6 @@
 // Command-line entry point: `otelite [serve] …` (the default), `otelite tail`,
-// `otelite setup claude-code`, `otelite version`. Returns the process exit code.
+// `otelite import openmetrics`, `otelite setup claude-code`, `otelite version`. Returns the process
+// exit code.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -12,5 +13,6 @@ int Main(int argc, char** argv);
 // exit code in *exit_code.
 void RegisterServeCommand(CLI::App* app, int* exit_code);
 void RegisterTailCommand(CLI::App* app, int* exit_code);
+void RegisterImportCommand(CLI::App* app, int* exit_code);
 
 }  // namespace otelite::cli
