@@ -35,7 +35,7 @@ int Kills() {
 
 // Sample `seq` of series `j` has timestamp base + seq * kStepMs and value seq + j / 64.
 constexpr int64_t kStepMs = 10;
-constexpr int64_t kBlockMs = 5000;
+constexpr int64_t kBlockMs = 20000;
 double ValueOf(int64_t seq, int j) { return static_cast<double>(seq) + j / 64.0; }
 
 pbcm::ExportMetricsServiceRequest MakeRequest(int writer, int64_t seq, int64_t base_ns) {
@@ -116,8 +116,8 @@ TEST(CrashRecovery, KillNineDuringIngestLosesNothingAcknowledged) {
   for (int k = 0; k <= kills; ++k) {
     // Short blocks and frequent maintenance: kills also land during block cuts, checkpoints
     // and compactions.
-    auto proc = OteliteProcess::Start({"--storage.fsync", "never", "--metrics.block_duration", "5s",
-                                       "--storage.maintenance_interval", "100ms"},
+    auto proc = OteliteProcess::Start({"--storage.fsync", "never", "--metrics.block_duration",
+                                       "20s", "--storage.maintenance_interval", "100ms"},
                                       &error, data);
     ASSERT_NE(proc, nullptr) << "restart " << k << ": " << error;
     port.store(proc->grpc_port());

@@ -284,6 +284,25 @@ TEST(TsdbDb, ImportedBlocksNewerThanTheWalDoNotDropIt) {
   EXPECT_EQ(all["imported{}"].size(), 2u);
 }
 
+TEST(TsdbDb, InterruptedWritesAndDeletesLeaveNoBrokenBlocks) {
+  TempDir dir;
+  {
+    auto db = Db::Open(dir.str(), Options());
+    ASSERT_TRUE((*db)->AppendMetrics(Sessions(0, 1, 0, 30)).ok());
+    ASSERT_TRUE((*db)->PersistHead().ok());
+  }
+  // What a crash leaves: a block being written, a block being deleted (meta.json already gone).
+  fs::create_directories(dir.str() + "/blocks/x.tmp");
+  fs::create_directories(dir.str() + "/blocks/y.deleted");
+  std::ofstream(dir.str() + "/blocks/y.deleted/chunks") << "partial";
+  auto db = Db::Open(dir.str(), Options());
+  ASSERT_TRUE(db.ok());
+  EXPECT_TRUE((*db)->open_report().corrupted_blocks.empty());
+  EXPECT_FALSE(fs::exists(dir.str() + "/blocks/x.tmp"));
+  EXPECT_FALSE(fs::exists(dir.str() + "/blocks/y.deleted"));
+  EXPECT_EQ(ReadAll(*(*db)->NewQuerier())["cost{session_id=\"s0\"}"].size(), 30u);
+}
+
 TEST(TsdbDb, MarkStaleEndsOnlySeriesStillInTheHead) {
   TempDir dir;
   auto db = Db::Open(dir.str(), Options());

@@ -40,6 +40,16 @@ class MergedSeries : public Series {
   std::vector<std::unique_ptr<Series>> parts_;
 };
 
+// Deletes a block directory so that a crash in the middle never leaves a half-deleted block
+// under its name: renamed first (atomic), then removed; leftovers go at the next start.
+void DeleteBlockDir(const std::string& dir) {
+  std::error_code ec;
+  const std::string doomed = dir + ".deleted";
+  fs::rename(dir, doomed, ec);
+  fs::remove_all(ec ? dir : doomed, ec);
+  if (ec) spdlog::warn("metrics: cannot delete {}: {}", dir, ec.message());
+}
+
 void SortUnique(std::vector<std::string>* v) {
   std::sort(v->begin(), v->end());
   v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -218,7 +228,7 @@ Status Db::LoadBlocks() {
   for (const auto& entry : fs::directory_iterator(parent, ec)) {
     if (!entry.is_directory()) continue;
     const std::string path = entry.path().string();
-    if (path.ends_with(".tmp")) {  // an interrupted write or compaction
+    if (path.ends_with(".tmp") || path.ends_with(".deleted")) {  // an interrupted write or delete
       fs::remove_all(entry.path(), ec);
       continue;
     }
@@ -245,7 +255,7 @@ Status Db::LoadBlocks() {
     }
     if (covered) {
       spdlog::info("metrics: removing block {} (already compacted into another)", b->dir());
-      fs::remove_all(b->dir(), ec);
+      DeleteBlockDir(b->dir());
     } else {
       kept.push_back(b);
     }
@@ -542,7 +552,7 @@ Status Db::CompactGroup(const std::vector<std::shared_ptr<Block>>& group, int le
               [](const auto& a, const auto& b) { return a->meta().min_time < b->meta().min_time; });
   }
   std::error_code ec;
-  for (const auto& b : group) fs::remove_all(b->dir(), ec);  // open readers keep their mapping
+  for (const auto& b : group) DeleteBlockDir(b->dir());  // open readers keep their mapping
   compactions_.fetch_add(1);
   spdlog::debug("metrics: compacted {} blocks into {} (level {})", group.size(), meta->id, level);
   return Status::Ok();
@@ -581,7 +591,7 @@ Status Db::ApplyRetention() {
   for (const auto& b : doomed) {
     spdlog::info("metrics: retention deletes block {} ({} .. {})", b->meta().id, b->meta().min_time,
                  b->meta().max_time);
-    fs::remove_all(b->dir(), ec);
+    DeleteBlockDir(b->dir());
     deleted_retention_.fetch_add(1);
   }
   return Status::Ok();
