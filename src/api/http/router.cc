@@ -31,8 +31,7 @@ void Router::Route(const Request& request, const Handler** handler, const Stream
     allow += std::string(ToStd(http::to_string(e.method)));
   }
   if (!allow.empty()) {
-    *response = TextResponse(request, http::status::method_not_allowed,
-                             "405 method not allowed\n");
+    *response = TextResponse(request, http::status::method_not_allowed, "405 method not allowed\n");
     response->set(http::field::allow, allow);
     return;
   }
@@ -60,7 +59,8 @@ std::string FormDecode(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+               HexValue(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
       i += 2;
     } else {
@@ -72,23 +72,26 @@ std::string FormDecode(std::string_view s) {
 
 }  // namespace
 
-std::vector<std::string> QueryValues(std::string_view target, std::string_view name) {
+std::vector<std::string> FormValues(std::string_view form, std::string_view name) {
   std::vector<std::string> out;
-  size_t q = target.find('?');
-  if (q == std::string_view::npos) return out;
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
+  while (!form.empty()) {
+    size_t amp = form.find('&');
+    std::string_view pair = form.substr(0, amp);
     size_t eq = pair.find('=');
     std::string key = FormDecode(pair.substr(0, eq));
     if (key == name) {
       out.push_back(eq == std::string_view::npos ? "" : FormDecode(pair.substr(eq + 1)));
     }
     if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
+    form.remove_prefix(amp + 1);
   }
   return out;
+}
+
+std::vector<std::string> QueryValues(std::string_view target, std::string_view name) {
+  size_t q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  return FormValues(target.substr(q + 1), name);
 }
 
 Response TextResponse(const Request& request, http::status status, std::string body,

@@ -4,12 +4,11 @@
 // a known path with the wrong method 405 with an Allow header.
 #pragma once
 
+#include <boost/beast/http.hpp>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/beast/http.hpp>
 
 namespace otelite::api {
 
@@ -58,6 +57,8 @@ inline std::string_view ToStd(boost::beast::string_view s) { return {s.data(), s
 std::string_view TargetPath(std::string_view target);
 // The (percent-decoded) values of a query parameter, in order.
 std::vector<std::string> QueryValues(std::string_view target, std::string_view name);
+// The same for an application/x-www-form-urlencoded string (a query string or a POST body).
+std::vector<std::string> FormValues(std::string_view form, std::string_view name);
 
 Response TextResponse(const Request& request, http::status status, std::string body,
                       std::string_view content_type = "text/plain; charset=utf-8");
