@@ -307,7 +307,7 @@ otelite_run() {
   log "otelite serve on the imported data"
   : >"$WORK/otelite.log"
   "$OTELITE" serve --data "$OTELITE_DATA" --otlp.grpc.port 0 --otlp.http.port 0 \
-    --exporter.port "$(free_port)" >"$WORK/otelite.log" 2>&1 &
+    --exporter.port "$(free_port)" --prometheus.port 0 >"$WORK/otelite.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 300); do
     grep -q "otelite ready" "$WORK/otelite.log" && break

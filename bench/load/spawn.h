@@ -88,6 +88,8 @@ class SpawnedServer {
                                      std::to_string(http_port_),
                                      "--exporter.port",
                                      std::to_string(exporter_port_),
+                                     "--prometheus.port",
+                                     "0",
                                      "--data",
                                      dir_ + "/data"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());

@@ -102,6 +102,8 @@ std::vector<OptionSpec> ServeOptions(ServeConfig* c) {
       IntOption("otlp.http.port", "OTLP/HTTP port (0 disables)", &c->otlp_http_port, 0, 65535),
       IntOption("exporter.port", "Prometheus exporter port, GET /metrics (0 disables)",
                 &c->exporter_port, 0, 65535),
+      IntOption("prometheus.port", "Prometheus-compatible HTTP API port, /api/v1/… (0 disables)",
+                &c->prometheus_port, 0, 65535),
       DurationOption("exporter.expiration",
                      "series not updated for this long leave the exporter's /metrics",
                      &c->exporter_expiration),

@@ -21,6 +21,7 @@ struct ServeConfig {
   int otlp_grpc_port = 4317;
   int otlp_http_port = 4318;
   int exporter_port = 8889;
+  int prometheus_port = 9090;  // the Prometheus-compatible HTTP API
   // Series not updated for this long disappear from the :8889 exposition.
   Duration exporter_expiration = std::chrono::minutes(180);
   Duration metrics_retention = std::chrono::hours(200);

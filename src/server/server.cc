@@ -11,6 +11,7 @@
 #include "api/exporter_http.h"
 #include "api/otlp/otlp_grpc.h"
 #include "api/otlp/otlp_http.h"
+#include "api/prometheus/metadata_api.h"
 #include "api/tail.h"
 #include "core/dir_lock.h"
 #include "export/prometheus/exposition_registry.h"
@@ -31,8 +32,10 @@ struct Server::Components {
   std::unique_ptr<otlp::OtlpReceiver> receiver;
   api::Router otlp_router;
   api::Router exporter_router;
+  api::Router prometheus_router;
   std::unique_ptr<HttpServer> otlp_http;
   std::unique_ptr<HttpServer> exporter_http;
+  std::unique_ptr<HttpServer> prometheus_http;
   std::vector<std::unique_ptr<grpc::Service>> grpc_services;
   std::unique_ptr<grpc::Server> grpc;
   Ports ports;
@@ -132,6 +135,13 @@ Status Server::Start() {
     OTELITE_RETURN_IF_ERROR(c.exporter_http->Listen(config_.listen, config_.exporter_port));
     c.ports.exporter = c.exporter_http->port();
   }
+  api::prom::RegisterMetadataApi(c.metrics.get(), &c.prometheus_router);
+  if (config_.prometheus_port > 0) {
+    c.prometheus_http =
+        std::make_unique<HttpServer>("prometheus", &c.prometheus_router, http_options);
+    OTELITE_RETURN_IF_ERROR(c.prometheus_http->Listen(config_.listen, config_.prometheus_port));
+    c.ports.prometheus = c.prometheus_http->port();
+  }
   if (config_.otlp_grpc_port > 0) {
     grpc::ServerBuilder builder;
     // Without this gRPC binds with SO_REUSEPORT and a second server would share the port.
@@ -154,6 +164,7 @@ Status Server::Start() {
   }
   if (c.otlp_http) c.otlp_http->Start();
   if (c.exporter_http) c.exporter_http->Start();
+  if (c.prometheus_http) c.prometheus_http->Start();
 
   c.maintenance = std::thread([this] {
     auto& c = *c_;
@@ -171,9 +182,10 @@ Status Server::Start() {
   });
 
   spdlog::info(
-      "otelite ready: OTLP/gRPC {}:{}, OTLP/HTTP {}:{}, Prometheus exporter {}:{}, data {}",
+      "otelite ready: OTLP/gRPC {}:{}, OTLP/HTTP {}:{}, Prometheus exporter {}:{}, Prometheus "
+      "API {}:{}, data {}",
       config_.listen, c.ports.otlp_grpc, config_.listen, c.ports.otlp_http, config_.listen,
-      c.ports.exporter, config_.data_dir);
+      c.ports.exporter, config_.listen, c.ports.prometheus, config_.data_dir);
   return Status::Ok();
 }
 
@@ -195,6 +207,7 @@ void Server::Shutdown() {
   spdlog::debug("otelite: OTLP/HTTP stopped");
   if (c.exporter_http) c.exporter_http->Stop(std::chrono::seconds(2));
   spdlog::debug("otelite: exporter stopped");
+  if (c.prometheus_http) c.prometheus_http->Stop(std::chrono::seconds(2));
   if (c.metrics) {
     Status st = c.metrics->Flush();
     if (!st.ok()) spdlog::error("metrics: flush at shutdown failed: {}", st.message());

@@ -24,6 +24,7 @@ class Server {
     int otlp_grpc = 0;
     int otlp_http = 0;
     int exporter = 0;
+    int prometheus = 0;
   };
   Ports ports() const;
 

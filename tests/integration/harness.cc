@@ -13,9 +13,11 @@
 #include <thread>
 #include <utility>
 
+// clang-format off: Boost 1.74's asio needs <utility> first (it uses std::exchange).
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+// clang-format on
 
 namespace otelite::testing {
 
@@ -80,16 +82,25 @@ std::unique_ptr<OteliteProcess> OteliteProcess::Start(const std::vector<std::str
   p->grpc_port_ = FreePort();
   p->http_port_ = FreePort();
   p->exporter_port_ = FreePort();
+  p->prometheus_port_ = FreePort();
   char tmpl[] = "/tmp/otelite-test-XXXXXX";
   p->owned_dir_ = mkdtemp(tmpl);
   p->data_dir_ = data_dir.empty() ? p->owned_dir_ + "/data" : data_dir;
   p->stderr_path_ = p->owned_dir_ + "/stderr";
-  std::vector<std::string> args = {OTELITE_BINARY,     "serve",
-                                   "--listen",         "127.0.0.1",
-                                   "--data",           p->data_dir_,
-                                   "--otlp.grpc.port", std::to_string(p->grpc_port_),
-                                   "--otlp.http.port", std::to_string(p->http_port_),
-                                   "--exporter.port",  std::to_string(p->exporter_port_)};
+  std::vector<std::string> args = {OTELITE_BINARY,
+                                   "serve",
+                                   "--listen",
+                                   "127.0.0.1",
+                                   "--data",
+                                   p->data_dir_,
+                                   "--otlp.grpc.port",
+                                   std::to_string(p->grpc_port_),
+                                   "--otlp.http.port",
+                                   std::to_string(p->http_port_),
+                                   "--exporter.port",
+                                   std::to_string(p->exporter_port_),
+                                   "--prometheus.port",
+                                   std::to_string(p->prometheus_port_)};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_t pid = fork();
   if (pid == 0) {

@@ -43,6 +43,7 @@ class OteliteProcess {
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_port_; }
   int exporter_port() const { return exporter_port_; }
+  int prometheus_port() const { return prometheus_port_; }
   pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
 
@@ -54,7 +55,7 @@ class OteliteProcess {
 
  private:
   pid_t pid_ = -1;
-  int grpc_port_ = 0, http_port_ = 0, exporter_port_ = 0;
+  int grpc_port_ = 0, http_port_ = 0, exporter_port_ = 0, prometheus_port_ = 0;
   std::string data_dir_;   // what --data points to
   std::string owned_dir_;  // temporary directory removed at exit (empty when given)
   std::string stderr_path_;

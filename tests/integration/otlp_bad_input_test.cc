@@ -26,10 +26,10 @@ int64_t NowNanos() {
 }
 
 // A delta counter point like Claude Code's cost metric.
-void AddCostPoint(pbcm::ExportMetricsServiceRequest* req, const std::string& session,
-                  double value, int64_t start_ns, int64_t end_ns) {
-  auto* rm = req->resource_metrics_size() ? req->mutable_resource_metrics(0)
-                                          : req->add_resource_metrics();
+void AddCostPoint(pbcm::ExportMetricsServiceRequest* req, const std::string& session, double value,
+                  int64_t start_ns, int64_t end_ns) {
+  auto* rm =
+      req->resource_metrics_size() ? req->mutable_resource_metrics(0) : req->add_resource_metrics();
   if (rm->resource().attributes_size() == 0) {
     auto* kv = rm->mutable_resource()->add_attributes();
     kv->set_key("service.name");
@@ -104,8 +104,10 @@ TEST_F(BadInput, TruncatedProtobufIs400) {
 }
 
 TEST_F(BadInput, JsonThatIsNotOtlpIs400NamingThePath) {
-  auto r = PostMetrics(*p_, R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","sum":{"dataPoints":[{"timeUnixNano":"abc"}]}}]}]}]})",
-                       "application/json");
+  auto r = PostMetrics(
+      *p_,
+      R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","sum":{"dataPoints":[{"timeUnixNano":"abc"}]}}]}]}]})",
+      "application/json");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.headers["content-type"], "application/json");
   EXPECT_NE(r.body.find("timeUnixNano"), std::string::npos) << r.body;
@@ -178,8 +180,9 @@ TEST_F(BadInput, InvalidPointsArePartialSuccess) {
 
 TEST_F(BadInput, PartialSuccessInJson) {
   int64_t now = NowNanos();
-  std::string body = R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"g","gauge":{"dataPoints":[{"timeUnixNano":")" +
-                     std::to_string(now) + R"(","asDouble":1},{"timeUnixNano":"0","asDouble":2}]}}]}]}]})";
+  std::string body =
+      R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"g","gauge":{"dataPoints":[{"timeUnixNano":")" +
+      std::to_string(now) + R"(","asDouble":1},{"timeUnixNano":"0","asDouble":2}]}}]}]}]})";
   auto r = PostMetrics(*p_, body, "application/json");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.body.find(R"("rejectedDataPoints":"1")"), std::string::npos) << r.body;
@@ -190,8 +193,11 @@ TEST_F(BadInput, TooManyAttributesIsRejectedPerPoint) {
   pbcm::ExportMetricsServiceRequest req;
   int64_t now = NowNanos();
   AddCostPoint(&req, "many", 1.0, now - 2'000'000'000, now - 1'000'000'000);
-  auto* p = req.mutable_resource_metrics(0)->mutable_scope_metrics(0)->mutable_metrics(0)
-                ->mutable_sum()->mutable_data_points(0);
+  auto* p = req.mutable_resource_metrics(0)
+                ->mutable_scope_metrics(0)
+                ->mutable_metrics(0)
+                ->mutable_sum()
+                ->mutable_data_points(0);
   for (int i = 0; i < 200; ++i) {
     auto* kv = p->add_attributes();
     kv->set_key("k" + std::to_string(i));
@@ -255,18 +261,19 @@ TEST(Lifecycle, TakenPortIsAOneLineErrorAndNonZeroExit) {
   std::string output;
   int rc = RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir() + "/second",
                        "--otlp.grpc.port", std::to_string(FreePort()), "--otlp.http.port",
-                       std::to_string(first->http_port()), "--exporter.port",
-                       std::to_string(FreePort())},
+                       std::to_string(first->http_port()), "--prometheus.port",
+                       std::to_string(FreePort()), "--exporter.port", std::to_string(FreePort())},
                       &output);
   EXPECT_EQ(rc, 1) << output;
-  EXPECT_NE(output.find("otlp-http: cannot listen on 127.0.0.1:" +
-                        std::to_string(first->http_port())),
-            std::string::npos)
+  EXPECT_NE(
+      output.find("otlp-http: cannot listen on 127.0.0.1:" + std::to_string(first->http_port())),
+      std::string::npos)
       << output;
   // gRPC port too (gRPC must not share the port through SO_REUSEPORT).
   rc = RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir() + "/third",
                    "--otlp.grpc.port", std::to_string(first->grpc_port()), "--otlp.http.port",
-                   std::to_string(FreePort()), "--exporter.port", std::to_string(FreePort())},
+                   std::to_string(FreePort()), "--prometheus.port", std::to_string(FreePort()),
+                   "--exporter.port", std::to_string(FreePort())},
                   &output);
   EXPECT_EQ(rc, 1) << output;
   EXPECT_NE(output.find("otlp-grpc: cannot listen"), std::string::npos) << output;
@@ -276,8 +283,7 @@ TEST(Lifecycle, UnreadableConfigIsAOneLineError) {
   std::string output;
   int rc = RunCommand({OTELITE_BINARY, "serve", "--config", "/nonexistent/otelite.yaml"}, &output);
   EXPECT_EQ(rc, 2);
-  EXPECT_NE(output.find("config /nonexistent/otelite.yaml: not a readable file"),
-            std::string::npos)
+  EXPECT_NE(output.find("config /nonexistent/otelite.yaml: not a readable file"), std::string::npos)
       << output;
 }
 

@@ -10,6 +10,27 @@ void Router::HandleStream(http::verb method, std::string path, StreamHandler han
   entries_.push_back({method, std::move(path), nullptr, std::move(handler)});
 }
 
+namespace {
+
+// Exact match, or segment by segment where a pattern segment "*" matches any non-empty one.
+bool PathMatches(std::string_view pattern, std::string_view path) {
+  if (pattern.find('*') == std::string_view::npos) return pattern == path;
+  while (true) {
+    const size_t ps = pattern.find('/');
+    const size_t qs = path.find('/');
+    const std::string_view p = pattern.substr(0, ps);
+    const std::string_view q = path.substr(0, qs);
+    if (p == "*" ? q.empty() : p != q) return false;
+    if (ps == std::string_view::npos || qs == std::string_view::npos) {
+      return ps == std::string_view::npos && qs == std::string_view::npos;
+    }
+    pattern.remove_prefix(ps + 1);
+    path.remove_prefix(qs + 1);
+  }
+}
+
+}  // namespace
+
 void Router::Route(const Request& request, const Handler** handler, const StreamHandler** stream,
                    Response* response) const {
   *handler = nullptr;
@@ -17,7 +38,7 @@ void Router::Route(const Request& request, const Handler** handler, const Stream
   std::string_view path = TargetPath(ToStd(request.target()));
   std::string allow;
   for (const auto& e : entries_) {
-    if (e.path != path) continue;
+    if (!PathMatches(e.path, path)) continue;
     if (e.method == request.method() ||
         (request.method() == http::verb::head && e.method == http::verb::get && e.handler)) {
       if (e.handler) {

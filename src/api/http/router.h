@@ -1,7 +1,8 @@
 // HTTP routing for every otelite listener. Handlers see Boost.Beast requests and return
 // responses; streaming handlers (tail) write chunks until the client goes away. Paths are
-// matched exactly; unknown paths get Go's "404 page not found" (what the collector answers),
-// a known path with the wrong method 405 with an Allow header.
+// matched exactly, segment "*" of a pattern matching any one non-empty segment
+// ("/api/v1/label/*/values"); unknown paths get Go's "404 page not found" (what the collector
+// answers), a known path with the wrong method 405 with an Allow header.
 #pragma once
 
 #include <boost/beast/http.hpp>

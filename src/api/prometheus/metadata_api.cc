@@ -1,0 +1,192 @@
+#include "api/prometheus/metadata_api.h"
+
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "api/prometheus/params.h"
+#include "query/promql/parser.h"
+
+namespace otelite::api::prom {
+namespace {
+
+constexpr int64_t kMinTime = std::numeric_limits<int64_t>::min() / 2;
+constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max() / 2;
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void String(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+// The selectors of match[]: each must be a vector selector.
+Result<std::vector<Matchers>> ParseMatches(const Params& params) {
+  std::vector<Matchers> out;
+  for (const std::string& text : params.All("match[]")) {
+    promql::ParseResult parsed = promql::ParseExpr(text);
+    if (!parsed.ok()) {
+      return Status::InvalidArgument(
+          fmt::format("invalid parameter \"match[]\": {}", parsed.ErrorString()));
+    }
+    if (parsed.expr->kind() != promql::NodeKind::kVectorSelector) {
+      return Status::InvalidArgument(fmt::format(
+          "invalid parameter \"match[]\": {} is not a series selector (like up{{job=\"x\"}})",
+          text));
+    }
+    out.push_back(static_cast<const promql::VectorSelector&>(*parsed.expr).matchers);
+  }
+  return out;
+}
+
+Result<size_t> ParseLimit(const Params& params) {
+  auto text = params.Get("limit");
+  if (!text || text->empty()) return size_t{0};
+  size_t n = 0;
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc() || p != text->data() + text->size()) {
+    return Status::InvalidArgument(
+        fmt::format("invalid parameter \"limit\": cannot parse \"{}\" "
+                    "to a valid limit",
+                    *text));
+  }
+  return n;
+}
+
+// Label names or values over every match[] selector (all series when there is none).
+Response Strings(const Request& request, Queryable* metrics, const std::string* label_name) {
+  const Params params = Params::From(request);
+  auto range = ParseRange(params, kMinTime, kMaxTime);
+  if (!range.ok()) return Error(request, ErrorType::kBadData, range.status().message());
+  auto matches = ParseMatches(params);
+  if (!matches.ok()) return Error(request, ErrorType::kBadData, matches.status().message());
+  auto limit = ParseLimit(params);
+  if (!limit.ok()) return Error(request, ErrorType::kBadData, limit.status().message());
+  if (matches->empty()) matches->push_back({});
+  auto querier = metrics->NewQuerier();
+  std::vector<std::string> all;
+  for (const Matchers& m : *matches) {
+    auto got = label_name != nullptr
+                   ? querier->LabelValues(*label_name, range->start, range->end, m)
+                   : querier->LabelNames(range->start, range->end, m);
+    if (!got.ok()) return Error(request, ErrorType::kExecution, got.status().message());
+    all.insert(all.end(), std::make_move_iterator(got->begin()),
+               std::make_move_iterator(got->end()));
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::vector<std::string> warnings;
+  if (*limit > 0 && all.size() > *limit) {
+    all.resize(*limit);
+    warnings.push_back("results truncated due to limit");
+  }
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  for (const auto& s : all) String(w, s);
+  w.EndArray();
+  return Success(request, std::string_view(buf.GetString(), buf.GetSize()), warnings);
+}
+
+Response SeriesList(const Request& request, Queryable* metrics) {
+  const Params params = Params::From(request);
+  auto matches = ParseMatches(params);
+  if (!matches.ok()) return Error(request, ErrorType::kBadData, matches.status().message());
+  if (matches->empty()) return Error(request, ErrorType::kBadData, "no match[] parameter provided");
+  auto range = ParseRange(params, kMinTime, kMaxTime);
+  if (!range.ok()) return Error(request, ErrorType::kBadData, range.status().message());
+  auto limit = ParseLimit(params);
+  if (!limit.ok()) return Error(request, ErrorType::kBadData, limit.status().message());
+  auto querier = metrics->NewQuerier();
+  std::vector<Labels> series;
+  for (const Matchers& m : *matches) {
+    auto set = querier->Select(range->start, range->end, m);
+    if (!set.ok()) return Error(request, ErrorType::kExecution, set.status().message());
+    for (const auto& s : *set) series.push_back(s->labels());
+  }
+  std::sort(series.begin(), series.end());
+  series.erase(std::unique(series.begin(), series.end()), series.end());
+  std::vector<std::string> warnings;
+  if (*limit > 0 && series.size() > *limit) {
+    series.resize(*limit);
+    warnings.push_back("results truncated due to limit");
+  }
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartArray();
+  for (const Labels& labels : series) {
+    w.StartObject();
+    for (const Label& l : labels.items()) {
+      String(w, l.name);
+      String(w, l.value);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  return Success(request, std::string_view(buf.GetString(), buf.GetSize()), warnings);
+}
+
+// The <name> of /api/v1/label/<name>/values, percent-decoded.
+std::string LabelNameOf(const Request& request) {
+  std::string_view path = TargetPath(ToStd(request.target()));
+  path.remove_prefix(std::string_view("/api/v1/label/").size());
+  path = path.substr(0, path.find('/'));
+  auto decoded = FormValues(fmt::format("n={}", path), "n");
+  return decoded.empty() ? std::string(path) : decoded.front();
+}
+
+bool ValidLabelName(std::string_view name) {
+  if (name.empty()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                    (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void RegisterMetadataApi(Queryable* metrics, Router* router) {
+  for (auto verb : {http::verb::get, http::verb::post}) {
+    router->Handle(verb, "/api/v1/labels",
+                   [metrics](const Request& r) { return Strings(r, metrics, nullptr); });
+    router->Handle(verb, "/api/v1/series",
+                   [metrics](const Request& r) { return SeriesList(r, metrics); });
+  }
+  router->Handle(http::verb::get, "/api/v1/label/*/values", [metrics](const Request& r) {
+    const std::string name = LabelNameOf(r);
+    if (!ValidLabelName(name)) {
+      return Error(r, ErrorType::kBadData, fmt::format("invalid label name: \"{}\"", name));
+    }
+    return Strings(r, metrics, &name);
+  });
+  router->Handle(http::verb::get, "/api/v1/status/buildinfo", [](const Request& r) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    for (const auto& [k, v] : {std::pair<const char*, const char*>{"version", OTELITE_VERSION},
+                               {"revision", ""},
+                               {"branch", ""},
+                               {"buildUser", ""},
+                               {"buildDate", ""},
+                               {"goVersion", ""}}) {
+      w.Key(k);
+      w.String(v);
+    }
+    w.EndObject();
+    return Success(r, std::string_view(buf.GetString(), buf.GetSize()));
+  });
+  router->Handle(http::verb::get, "/-/healthy", [](const Request& r) {
+    return TextResponse(r, http::status::ok, "otelite is Healthy.\n");
+  });
+  router->Handle(http::verb::get, "/-/ready", [](const Request& r) {
+    return TextResponse(r, http::status::ok, "otelite is Ready.\n");
+  });
+}
+
+}  // namespace otelite::api::prom
