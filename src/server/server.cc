@@ -12,6 +12,7 @@
 #include "api/otlp/otlp_grpc.h"
 #include "api/otlp/otlp_http.h"
 #include "api/prometheus/metadata_api.h"
+#include "api/prometheus/remote_write_api.h"
 #include "api/tail.h"
 #include "core/dir_lock.h"
 #include "export/prometheus/exposition_registry.h"
@@ -136,6 +137,7 @@ Status Server::Start() {
     c.ports.exporter = c.exporter_http->port();
   }
   api::prom::RegisterMetadataApi(c.metrics.get(), &c.prometheus_router);
+  api::prom::RegisterRemoteWrite(c.metrics.get(), config_.max_request_bytes, &c.prometheus_router);
   if (config_.prometheus_port > 0) {
     c.prometheus_http =
         std::make_unique<HttpServer>("prometheus", &c.prometheus_router, http_options);
