@@ -136,7 +136,11 @@ Status Server::Start() {
     OTELITE_RETURN_IF_ERROR(c.exporter_http->Listen(config_.listen, config_.exporter_port));
     c.ports.exporter = c.exporter_http->port();
   }
-  api::prom::RegisterMetadataApi(c.metrics.get(), &c.prometheus_router);
+  api::prom::RuntimeInfo runtime;
+  runtime.start_time_ms = NowUnixMillis();
+  runtime.storage_retention = FormatDuration(config_.metrics_retention);
+  runtime.corruption_count = [db = c.metrics.get()] { return db->Stats().blocks_corrupted; };
+  api::prom::RegisterMetadataApi(c.metrics.get(), std::move(runtime), &c.prometheus_router);
   api::prom::RegisterRemoteWrite(c.metrics.get(), config_.max_request_bytes, &c.prometheus_router);
   if (config_.prometheus_port > 0) {
     c.prometheus_http =

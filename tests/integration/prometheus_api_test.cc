@@ -90,6 +90,12 @@ TEST(PrometheusApi, LabelsValuesAndSeries) {
   EXPECT_EQ(limited["data"].Size(), 1u);
   EXPECT_TRUE(limited.HasMember("warnings"));
 
+  auto runtime = Json(HttpCall(port, "GET", "/api/v1/status/runtimeinfo"));
+  EXPECT_STREQ(runtime["data"]["storageRetention"].GetString(), "200h");
+  EXPECT_EQ(runtime["data"]["corruptionCount"].GetUint64(), 0u);
+  EXPECT_EQ(std::string(runtime["data"]["startTime"].GetString()).size(), 24u);
+  auto exemplars = HttpCall(port, "GET", "/api/v1/query_exemplars?query=requests");
+  EXPECT_EQ(exemplars.body, R"({"status":"success","data":[]})");
   auto build = Json(HttpCall(port, "GET", "/api/v1/status/buildinfo"));
   EXPECT_TRUE(build["data"].HasMember("version"));
   EXPECT_EQ(HttpCall(port, "GET", "/-/ready").status, 200);
@@ -118,6 +124,8 @@ TEST(PrometheusApi, BadInputGetsPrometheusErrors) {
   expect_bad("/api/v1/labels?start=20&end=10", "end timestamp must not be before start time");
   expect_bad("/api/v1/label/not-a-name/values", "invalid label name: \"not-a-name\"");
   expect_bad("/api/v1/labels?limit=x", "invalid parameter \"limit\"");
+  expect_bad("/api/v1/query_exemplars?query=sum(", "invalid parameter \"query\": 1:");
+  expect_bad("/api/v1/query_exemplars", "query is empty");
   EXPECT_EQ(HttpCall(port, "DELETE", "/api/v1/labels").status, 405);
 }
 

@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <thread>
 
 #include "api/prometheus/params.h"
 #include "query/promql/parser.h"
@@ -149,9 +152,66 @@ bool ValidLabelName(std::string_view name) {
   return true;
 }
 
+std::string Rfc3339(int64_t ms) {
+  const time_t seconds = static_cast<time_t>(ms / 1000);
+  struct tm tm {};
+  gmtime_r(&seconds, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+}
+
+Response Exemplars(const Request& request) {
+  const Params params = Params::From(request);
+  auto query = params.Get("query");
+  if (!query || query->empty()) {
+    return Error(request, ErrorType::kBadData, "invalid parameter \"query\": query is empty");
+  }
+  promql::ParseResult parsed = promql::ParseExpr(*query);
+  if (!parsed.ok()) {
+    return Error(request, ErrorType::kBadData,
+                 fmt::format("invalid parameter \"query\": {}", parsed.ErrorString()));
+  }
+  auto range = ParseRange(params, kMinTime, kMaxTime);
+  if (!range.ok()) return Error(request, ErrorType::kBadData, range.status().message());
+  return Success(request, "[]");
+}
+
 }  // namespace
 
-void RegisterMetadataApi(Queryable* metrics, Router* router) {
+void RegisterMetadataApi(Queryable* metrics, RuntimeInfo runtime, Router* router) {
+  for (auto verb : {http::verb::get, http::verb::post}) {
+    router->Handle(verb, "/api/v1/query_exemplars", [](const Request& r) { return Exemplars(r); });
+  }
+  router->Handle(http::verb::get, "/api/v1/status/runtimeinfo", [runtime](const Request& r) {
+    char cwd[4096] = {};
+    if (getcwd(cwd, sizeof cwd) == nullptr) cwd[0] = '\0';
+    const std::string start = Rfc3339(runtime.start_time_ms);
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    w.Key("startTime");
+    String(w, start);
+    w.Key("CWD");
+    w.String(cwd);
+    w.Key("reloadConfigSuccess");
+    w.Bool(true);
+    w.Key("lastConfigTime");
+    String(w, start);
+    w.Key("corruptionCount");
+    w.Uint64(runtime.corruption_count ? runtime.corruption_count() : 0);
+    w.Key("goroutineCount");
+    w.Int(0);
+    w.Key("GOMAXPROCS");
+    w.Uint(std::thread::hardware_concurrency());
+    w.Key("GOGC");
+    w.String("");
+    w.Key("GODEBUG");
+    w.String("");
+    w.Key("storageRetention");
+    String(w, runtime.storage_retention);
+    w.EndObject();
+    return Success(r, std::string_view(buf.GetString(), buf.GetSize()));
+  });
   for (auto verb : {http::verb::get, http::verb::post}) {
     router->Handle(verb, "/api/v1/labels",
                    [metrics](const Request& r) { return Strings(r, metrics, nullptr); });
