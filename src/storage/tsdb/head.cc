@@ -313,6 +313,12 @@ Result<AppendResult> Head::Append(const MetricBatch& batch) {
         break;
       case Applied::kConflict:
         ++result.rejected[static_cast<size_t>(RejectReason::kDuplicateTimestamp)];
+        if (result.first_rejection.empty()) {
+          result.first_rejection = fmt::format(
+              "{} @{}: the batch holds two different values for this timestamp (the first is "
+              "kept)",
+              a.series->labels.ToString(), a.t);
+        }
         break;
     }
   }
