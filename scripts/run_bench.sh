@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# OTLP ingest throughput matrix (DESIGN.md §10): for each signal, protocol and connection count,
-# bench/otlp_load spawns a fresh otelite on free ports, pushes generated Claude Code traffic for
-# SECONDS, and prints one table row. Called by `make bench`.
+# Benchmarks, called by `make bench`. First the OTLP ingest throughput matrix (DESIGN.md §10):
+# for each signal, protocol and connection count, bench/otlp_load spawns a fresh otelite on free
+# ports, pushes generated Claude Code traffic for SECONDS, and prints one table row. Then the
+# engines' micro-benchmarks and the tsdb's bytes per sample on generated data.
 #
 #   scripts/run_bench.sh BUILD_DIR [SECONDS [OTLP_LOAD_ARGS...]]   (default 10 s per run, 10 runs)
 #
@@ -43,4 +44,18 @@ for signal in metrics logs; do
   done
 done
 echo "details: $results"
+
+# Engine micro-benchmarks (Google Benchmark): metrics storage, OpenMetrics and PromQL parsing.
+for micro in tsdb_bench openmetrics_parse_bench promql_parse_bench; do
+  if [[ -x $build/bench/$micro ]]; then
+    echo "== $micro"
+    "$build/bench/$micro" --benchmark_min_time=0.2 || status=1
+  fi
+done
+# Bytes per sample and RSS on generated Claude Code data (a few seconds; the comparison with
+# Prometheus 2.42 is scripts/storage_baseline.sh, minutes).
+if [[ -x $build/bench/tsdb_disk ]]; then
+  echo "== tsdb_disk (100 developers x 8 days)"
+  "$build/bench/tsdb_disk" || status=1
+fi
 exit $status
