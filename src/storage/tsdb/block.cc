@@ -557,26 +557,14 @@ Postings Block::MatchingValues(const LabelMatcher& m, bool negate) const {
 }
 
 Postings Block::Select(const Matchers& matchers) const {
-  std::vector<const LabelMatcher*> positive, negative;
-  for (const auto& m : matchers) (m.MatchesEmpty() ? negative : positive).push_back(&m);
-  Postings result;
-  if (positive.empty()) {
-    result.resize(series_offsets_.size());
-    for (size_t i = 0; i < result.size(); ++i) result[i] = i;
-  } else {
-    bool first = true;
-    for (const LabelMatcher* m : positive) {
-      Postings p = MatchingValues(*m, false);
-      result = first ? std::move(p) : Intersect(result, p);
-      first = false;
-      if (result.empty()) return result;
-    }
-  }
-  for (const LabelMatcher* m : negative) {
-    if (result.empty()) break;
-    result = Subtract(result, MatchingValues(*m, true));
-  }
-  return result;
+  return SelectPostings(
+      matchers,
+      [this] {
+        Postings all(series_offsets_.size());
+        for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+        return all;
+      },
+      [this](const LabelMatcher& m, bool negate) { return MatchingValues(m, negate); });
 }
 
 std::vector<std::string> Block::LabelNames() const {

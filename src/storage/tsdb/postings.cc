@@ -115,25 +115,22 @@ Postings PostingsIndex::MatchingValues(const LabelMatcher& m, bool negate) const
   return UnionAll(std::move(lists));
 }
 
-Postings PostingsIndex::Select(const Matchers& matchers) const {
-  std::shared_lock lock(mu_);
-  // Matchers that need the label (do not match ""): intersect the postings of matching values.
-  // Matchers that match "": subtract the series whose value does not match.
+Postings SelectPostings(const Matchers& matchers, const std::function<Postings()>& all,
+                        const std::function<Postings(const LabelMatcher&, bool)>& values) {
   std::vector<const LabelMatcher*> positive;
   std::vector<const LabelMatcher*> negative;
   for (const auto& m : matchers) (m.MatchesEmpty() ? negative : positive).push_back(&m);
+  std::stable_sort(positive.begin(), positive.end(),
+                   [](const LabelMatcher* a, const LabelMatcher* b) {
+                     return (a->type() == MatchType::kEqual) > (b->type() == MatchType::kEqual);
+                   });
   Postings result;
   if (positive.empty()) {
-    result = all_;
+    result = all();
   } else {
-    // Cheapest first: equality matchers usually select least.
-    std::stable_sort(positive.begin(), positive.end(),
-                     [](const LabelMatcher* a, const LabelMatcher* b) {
-                       return (a->type() == MatchType::kEqual) > (b->type() == MatchType::kEqual);
-                     });
     bool first = true;
     for (const LabelMatcher* m : positive) {
-      Postings p = MatchingValues(*m, false);
+      Postings p = values(*m, false);
       result = first ? std::move(p) : Intersect(result, p);
       first = false;
       if (result.empty()) return result;
@@ -141,9 +138,16 @@ Postings PostingsIndex::Select(const Matchers& matchers) const {
   }
   for (const LabelMatcher* m : negative) {
     if (result.empty()) break;
-    result = Subtract(result, MatchingValues(*m, true));
+    result = Subtract(result, values(*m, true));
   }
   return result;
+}
+
+Postings PostingsIndex::Select(const Matchers& matchers) const {
+  std::shared_lock lock(mu_);
+  return SelectPostings(
+      matchers, [this] { return all_; },
+      [this](const LabelMatcher& m, bool negate) { return MatchingValues(m, negate); });
 }
 
 std::vector<std::string> PostingsIndex::LabelNames() const {

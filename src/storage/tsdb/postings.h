@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <shared_mutex>
 #include <string>
@@ -19,6 +20,15 @@ using Postings = std::vector<uint64_t>;  // sorted, unique
 Postings Intersect(const Postings& a, const Postings& b);
 Postings Union(const Postings& a, const Postings& b);
 Postings Subtract(const Postings& a, const Postings& b);
+
+// Matcher evaluation as Prometheus selects series, shared by the head's index and the blocks':
+// matchers that need the label (do not match "") intersect the postings of the values they
+// match (equality matchers first: they usually select least); matchers that also match ""
+// subtract the series whose value does not match. `all()` gives every reference (used when no
+// matcher needs a label); `values(m, negate)` the union of the postings of the values m matches
+// (negate: does not match).
+Postings SelectPostings(const Matchers& matchers, const std::function<Postings()>& all,
+                        const std::function<Postings(const LabelMatcher&, bool)>& values);
 
 class PostingsIndex {
  public:
