@@ -106,6 +106,41 @@ void Send(const OteliteProcess& p, Protocol protocol, const Capture& c, bool gzi
   }
 }
 
+// Sends every metric capture; returns what Claude Code sent, summed independently of otelite:
+// (OTLP metric name, session.id) -> sum of the delta points.
+std::map<std::pair<std::string, std::string>, double> SendMetricCaptures(
+    const OteliteProcess& p, Protocol protocol, const std::vector<Capture>& captures) {
+  std::map<std::pair<std::string, std::string>, double> sent;
+  for (const auto& c : captures) {
+    if (!c.metrics) continue;
+    Send(p, protocol, c, false);
+    for (const auto& rm : c.metric_request.resource_metrics()) {
+      for (const auto& sm : rm.scope_metrics()) {
+        for (const auto& m : sm.metrics()) {
+          for (const auto& dp : m.sum().data_points()) {
+            std::string session;
+            for (const auto& kv : dp.attributes()) {
+              if (kv.key() == "session.id") session = kv.value().string_value();
+            }
+            sent[{m.name(), session}] += dp.as_double();
+          }
+        }
+      }
+    }
+  }
+  return sent;
+}
+
+// The Prometheus names of the summed metrics of the captures (docs/translation.md).
+const std::map<std::string, std::string> kPrometheusNames = {
+    {"claude_code.cost.usage", "claude_code_cost_usage_USD_total"},
+    {"claude_code.token.usage", "claude_code_token_usage_tokens_total"},
+    {"claude_code.session.count", "claude_code_session_count_total"},
+    {"claude_code.lines_of_code.count", "claude_code_lines_of_code_count_total"},
+    {"claude_code.active_time.total", "claude_code_active_time_total_s_total"},
+    {"claude_code.code_edit_tool.decision", "claude_code_code_edit_tool_decision_total"},
+};
+
 // Drops the lines that differ by nature between servers (otelite's own metrics).
 std::string ClaudeCodeSeries(const std::string& exposition) {
   std::istringstream in(exposition);
@@ -144,37 +179,11 @@ TEST(OtlpFixtures, NamesAndTotalsMatchWhatClaudeCodeSent) {
   std::string error;
   auto p = OteliteProcess::Start({}, &error);
   ASSERT_NE(p, nullptr) << error;
-  // Expected totals per (metric, session), summed independently from the captures.
-  std::map<std::pair<std::string, std::string>, double> sent;
-  for (const auto& c : captures) {
-    if (!c.metrics) continue;
-    Send(*p, Protocol::kHttpProtobuf, c, false);
-    for (const auto& rm : c.metric_request.resource_metrics()) {
-      for (const auto& sm : rm.scope_metrics()) {
-        for (const auto& m : sm.metrics()) {
-          for (const auto& dp : m.sum().data_points()) {
-            std::string session;
-            for (const auto& kv : dp.attributes()) {
-              if (kv.key() == "session.id") session = kv.value().string_value();
-            }
-            sent[{m.name(), session}] += dp.as_double();
-          }
-        }
-      }
-    }
-  }
+  const auto sent = SendMetricCaptures(*p, Protocol::kHttpProtobuf, captures);
   auto samples = ParseExposition(p->Scrape());
-  const std::map<std::string, std::string> names = {
-      {"claude_code.cost.usage", "claude_code_cost_usage_USD_total"},
-      {"claude_code.token.usage", "claude_code_token_usage_tokens_total"},
-      {"claude_code.session.count", "claude_code_session_count_total"},
-      {"claude_code.lines_of_code.count", "claude_code_lines_of_code_count_total"},
-      {"claude_code.active_time.total", "claude_code_active_time_total_s_total"},
-      {"claude_code.code_edit_tool.decision", "claude_code_code_edit_tool_decision_total"},
-  };
   for (const auto& [key, total] : sent) {
-    auto it = names.find(key.first);
-    ASSERT_NE(it, names.end()) << "unexpected metric in captures: " << key.first;
+    auto it = kPrometheusNames.find(key.first);
+    ASSERT_NE(it, kPrometheusNames.end()) << "unexpected metric in captures: " << key.first;
     double got = SumOf(samples, it->second, {{"session_id", key.second}});
     EXPECT_NEAR(got, total, 1e-9 * std::max(1.0, total)) << it->second << " " << key.second;
   }
@@ -202,24 +211,7 @@ TEST(OtlpFixtures, StoredCountersStartAtZeroAndAddUpToTheDeltas) {
   std::string error;
   auto p = OteliteProcess::Start({}, &error);
   ASSERT_NE(p, nullptr) << error;
-  std::map<std::pair<std::string, std::string>, double> sent;  // (OTLP name, session) -> sum
-  for (const auto& c : captures) {
-    if (!c.metrics) continue;
-    Send(*p, Protocol::kGrpc, c, false);
-    for (const auto& rm : c.metric_request.resource_metrics()) {
-      for (const auto& sm : rm.scope_metrics()) {
-        for (const auto& m : sm.metrics()) {
-          for (const auto& dp : m.sum().data_points()) {
-            std::string session;
-            for (const auto& kv : dp.attributes()) {
-              if (kv.key() == "session.id") session = kv.value().string_value();
-            }
-            sent[{m.name(), session}] += dp.as_double();
-          }
-        }
-      }
-    }
-  }
+  const auto sent = SendMetricCaptures(*p, Protocol::kGrpc, captures);
   ASSERT_FALSE(sent.empty());
   EXPECT_EQ(p->Stop(), 0) << p->Stderr();
 
@@ -228,17 +220,9 @@ TEST(OtlpFixtures, StoredCountersStartAtZeroAndAddUpToTheDeltas) {
   auto db = tsdb::Db::Open(p->data_dir() + "/metrics", options);
   ASSERT_TRUE(db.ok()) << db.status().message();
   auto q = (*db)->NewQuerier();
-  const std::map<std::string, std::string> names = {
-      {"claude_code.cost.usage", "claude_code_cost_usage_USD_total"},
-      {"claude_code.token.usage", "claude_code_token_usage_tokens_total"},
-      {"claude_code.session.count", "claude_code_session_count_total"},
-      {"claude_code.lines_of_code.count", "claude_code_lines_of_code_count_total"},
-      {"claude_code.active_time.total", "claude_code_active_time_total_s_total"},
-      {"claude_code.code_edit_tool.decision", "claude_code_code_edit_tool_decision_total"},
-  };
   size_t single_delta_series = 0;
   for (const auto& [key, total] : sent) {
-    auto name = LabelMatcher::Make(MatchType::kEqual, "__name__", names.at(key.first));
+    auto name = LabelMatcher::Make(MatchType::kEqual, "__name__", kPrometheusNames.at(key.first));
     auto session = LabelMatcher::Make(MatchType::kEqual, "session_id", key.second);
     auto set = q->Select(INT64_MIN, INT64_MAX, {*name, *session});
     ASSERT_TRUE(set.ok());
