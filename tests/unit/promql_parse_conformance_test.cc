@@ -14,17 +14,19 @@
 // Skipped (GTEST_SKIP) when ../shared is absent; the project's own cases are in
 // promql_parser_test.cc.
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "promqltest/script.h"
 #include "query/promql/parser.h"
 
 namespace otelite::promql {
@@ -33,139 +35,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kPromqlDir = fs::path(OTELITE_SHARED_DIR) / "conformance" / "promql";
-
-struct EvalCase {
-  std::string file;  // "v3/aggregators.test"
-  int line = 0;
-  std::string query;
-  bool expect_fail = false;
-  std::string fail_message;  // exact text, when the script gives one
-  std::string fail_regex;    // RE2/ECMAScript-compatible pattern, when the script gives one
-};
-
-std::string Trim(const std::string& s) {
-  size_t begin = s.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return "";
-  size_t end = s.find_last_not_of(" \t\r");
-  return s.substr(begin, end - begin + 1);
-}
-
-// Splits off the first `count` space-separated words; the rest of the line (the query, with its
-// own spacing) goes to *rest.
-std::vector<std::string> Words(const std::string& line, int count, std::string* rest) {
-  std::vector<std::string> words;
-  size_t i = 0;
-  while (static_cast<int>(words.size()) < count) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    if (start == i) break;
-    words.push_back(line.substr(start, i - start));
-  }
-  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-  *rest = line.substr(i);
-  return words;
-}
-
-std::vector<EvalCase> ReadScript(const fs::path& path, const std::string& name) {
-  std::vector<EvalCase> cases;
-  std::ifstream in(path);
-  std::string raw;
-  int line_number = 0;
-  EvalCase* current = nullptr;
-  while (std::getline(in, raw)) {
-    ++line_number;
-    std::string line = Trim(raw);
-    if (line.empty() || line[0] == '#') {
-      current = nullptr;
-      continue;
-    }
-    std::string lower = line;
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-    if (lower.rfind("eval", 0) == 0) {
-      std::string rest;
-      std::vector<std::string> head = Words(line, 2, &rest);
-      EvalCase c;
-      c.file = name;
-      c.line = line_number;
-      c.expect_fail = head[0] == "eval_fail";
-      if (head.size() > 1 && head[1] == "instant") {
-        Words(rest, 2, &c.query);  // "at <time>"
-      } else {
-        Words(rest, 6, &c.query);  // "from <t> to <t> step <s>"
-      }
-      cases.push_back(std::move(c));
-      current = &cases.back();
-      continue;
-    }
-    if (current == nullptr) continue;
-    std::string rest;
-    std::vector<std::string> head = Words(line, 2, &rest);
-    if (head[0] == "expected_fail_message") {
-      current->fail_message = Trim(line.substr(line.find(' ') + 1));
-    } else if (head[0] == "expected_fail_regexp") {
-      current->fail_regex = Trim(line.substr(line.find(' ') + 1));
-    } else if (head[0] == "expect" && head.size() > 1 && head[1].rfind("fail", 0) == 0) {
-      current->expect_fail = true;
-      std::string tail = Trim(line.substr(line.find("fail") + 4));
-      if (tail.rfind("msg:", 0) == 0) current->fail_message = Trim(tail.substr(4));
-      if (tail.rfind("regex:", 0) == 0) current->fail_regex = Trim(tail.substr(6));
-    }
-  }
-  return cases;
-}
-
-// "file\tline" -> tags, from v3-cases.tsv.
-std::map<std::string, std::string> ReadTags() {
-  std::map<std::string, std::string> tags;
-  std::ifstream in(kPromqlDir / "v3-cases.tsv");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> fields;
-    std::stringstream stream(line);
-    std::string field;
-    while (std::getline(stream, field, '\t')) fields.push_back(field);
-    if (fields.size() < 7 || fields[0] == "file") continue;
-    tags["v3/" + fields[0] + "\t" + fields[1]] = fields[6];
-  }
-  return tags;
-}
-
-// SKIP.md: whole files, and tags that need features otelite does not evaluate (yet).
-bool Skipped(const EvalCase& c, const std::map<std::string, std::string>& tags) {
-  static const char* const kFiles[] = {"v3/native_histograms.test",
-                                       "v3/start_timestamps.test",
-                                       "v3/info.test",
-                                       "v3/limit.test",
-                                       "v3/fill-modifier.test",
-                                       "v3/duration_expression.test",
-                                       "v3/type_and_unit.test"};
-  for (const char* file : kFiles) {
-    if (c.file == file) return true;
-  }
-  auto it = tags.find(c.file + "\t" + std::to_string(c.line));
-  if (it == tags.end()) return false;
-  static const char* const kPrefixes[] = {"nh-data",
-                                          "nh-expected",
-                                          "nh-func:",
-                                          "nhcb-data",
-                                          "exp-func:",
-                                          "exp-aggr:",
-                                          "ext-range-selector",
-                                          "binop-fill",
-                                          "duration-expr",
-                                          "start-timestamps",
-                                          "type-and-unit-labels"};
-  std::stringstream stream(it->second);
-  std::string tag;
-  while (std::getline(stream, tag, ',')) {
-    for (const char* prefix : kPrefixes) {
-      if (tag.rfind(prefix, 0) == 0) return true;
-    }
-  }
-  return false;
-}
 
 struct FileTally {
   int evals = 0;
@@ -210,10 +79,23 @@ class SummaryPrinter : public ::testing::Environment {
 [[maybe_unused]] ::testing::Environment* const kSummary =
     ::testing::AddGlobalTestEnvironment(new SummaryPrinter);
 
-bool MessageMatches(const EvalCase& c, const std::string& message) {
-  if (!c.fail_message.empty()) return message == c.fail_message;
-  if (!c.fail_regex.empty()) return std::regex_search(message, std::regex(c.fail_regex));
-  return true;
+bool MessageMatches(const promqltest::MessageMatch& want, const std::string& message) {
+  switch (want.kind) {
+    case promqltest::MessageMatch::Kind::kAny:
+      return true;
+    case promqltest::MessageMatch::Kind::kExact:
+      return message == want.text;
+    case promqltest::MessageMatch::Kind::kRegex:
+      return RE2::PartialMatch(message, RE2(want.text));
+  }
+  return false;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 void RunDirectory(const std::string& dir) {
@@ -221,7 +103,8 @@ void RunDirectory(const std::string& dir) {
     GTEST_SKIP() << (kPromqlDir / dir).string() << " does not exist (the shared conformance "
                  << "data lives next to the repository, at " OTELITE_SHARED_DIR ")";
   }
-  std::map<std::string, std::string> tags = ReadTags();
+  auto index = promqltest::CaseIndex::Load(kPromqlDir.string());
+  ASSERT_TRUE(index.ok()) << index.status().message();
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(kPromqlDir / dir)) {
     if (entry.path().extension() == ".test") files.push_back(entry.path());
@@ -233,22 +116,26 @@ void RunDirectory(const std::string& dir) {
   for (const fs::path& path : files) {
     std::string name = dir + "/" + path.filename().string();
     FileTally& tally = tallies[name];
-    for (const EvalCase& c : ReadScript(path, name)) {
-      SCOPED_TRACE(name + ":" + std::to_string(c.line) + ": " + c.query);
+    auto script = promqltest::ReadScript(ReadFile(path), name);
+    ASSERT_TRUE(script.ok()) << script.status().message();
+    for (const promqltest::Command& command : script->commands) {
+      const auto* c = std::get_if<promqltest::EvalCommand>(&command);
+      if (c == nullptr) continue;
+      SCOPED_TRACE(name + ":" + std::to_string(c->line) + ": " + c->expr);
       ++tally.evals;
-      bool skipped = Skipped(c, tags);
+      const bool skipped = index->LookupTags(name, c->line).skip;
       ++(skipped ? tally.skipped : tally.runnable);
-      ParseResult result = ParseExpr(c.query);
+      ParseResult result = ParseExpr(c->expr);
       bool parsed = result.ok();
       if (!parsed && result.errors.front().kind == ParseErrorKind::kUnsupported) {
         // Only cases tagged as native-histogram ones may need what otelite does not have.
         if (!skipped) ADD_FAILURE() << "refused as unsupported: " << result.ErrorString();
         ++tally.unsupported;
-        result = ParseExpr(c.query, native);
+        result = ParseExpr(c->expr, native);
         parsed = result.ok();
       }
-      if (!parsed && c.expect_fail && result.errors.front().kind == ParseErrorKind::kValidation &&
-          MessageMatches(c, result.ErrorString())) {
+      if (!parsed && c->expect.fail && result.errors.front().kind == ParseErrorKind::kValidation &&
+          MessageMatches(*c->expect.fail, result.ErrorString())) {
         ++tally.rejected_as_expected;
         parsed = true;  // as in Prometheus: parses, then fails when the query is created
       } else if (!parsed) {
