@@ -1,4 +1,6 @@
 // Backpressure (memory limit -> 429 + Retry-After / RESOURCE_EXHAUSTED) and `otelite tail`.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -6,9 +8,7 @@
 #include <fstream>
 #include <thread>
 
-#include <grpcpp/grpcpp.h>
-#include <gtest/gtest.h>
-
+#include "core/units.h"
 #include "harness.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
@@ -19,12 +19,6 @@ namespace {
 namespace pbcm = opentelemetry::proto::collector::metrics::v1;
 namespace pbcl = opentelemetry::proto::collector::logs::v1;
 
-int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 pbcl::ExportLogsServiceRequest Event(const std::string& name, const std::string& session) {
   pbcl::ExportLogsServiceRequest req;
   auto* rl = req.add_resource_logs();
@@ -32,7 +26,7 @@ pbcl::ExportLogsServiceRequest Event(const std::string& name, const std::string&
   kv->set_key("service.name");
   kv->mutable_value()->set_string_value("claude-code");
   auto* r = rl->add_scope_logs()->add_log_records();
-  r->set_time_unix_nano(NowNanos());
+  r->set_time_unix_nano(NowUnixNanos());
   r->mutable_body()->set_string_value("claude_code." + name);
   kv = r->add_attributes();
   kv->set_key("event.name");
@@ -75,8 +69,8 @@ TEST(Tail, StreamsMatchingEventsAsJson) {
   auto p = OteliteProcess::Start({}, &error);
   ASSERT_NE(p, nullptr) << error;
   BackgroundCommand tail({OTELITE_BINARY, "tail", "--server",
-                          "http://127.0.0.1:" + std::to_string(p->http_port()), "--json",
-                          "--logs", "--match", "event_name=api_request"});
+                          "http://127.0.0.1:" + std::to_string(p->http_port()), "--json", "--logs",
+                          "--match", "event_name=api_request"});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let it subscribe
   for (const char* name : {"user_prompt", "api_request", "tool_result", "api_request"}) {
     auto r = HttpCall(p->http_port(), "POST", "/v1/logs",
@@ -110,14 +104,14 @@ TEST(Tail, ReadableLinesForMetrics) {
   m->mutable_sum()->set_aggregation_temporality(
       opentelemetry::proto::metrics::v1::AGGREGATION_TEMPORALITY_DELTA);
   auto* dp = m->mutable_sum()->add_data_points();
-  dp->set_start_time_unix_nano(NowNanos() - 1'000'000'000);
-  dp->set_time_unix_nano(NowNanos());
+  dp->set_start_time_unix_nano(NowUnixNanos() - 1'000'000'000);
+  dp->set_time_unix_nano(NowUnixNanos());
   dp->set_as_double(0.25);
   auto r = HttpCall(p->http_port(), "POST", "/v1/metrics", req.SerializeAsString(),
                     {{"Content-Type", "application/x-protobuf"}});
   ASSERT_EQ(r.status, 200);
-  std::string output = tail.WaitFor(
-      [](const std::string& out) { return out.find('\n') != std::string::npos; });
+  std::string output =
+      tail.WaitFor([](const std::string& out) { return out.find('\n') != std::string::npos; });
   tail.Stop();
   EXPECT_NE(output.find("metric  claude_code_cost_usage_USD_total{} = 0.25"), std::string::npos)
       << output;

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <random>
 
+#include "core/units.h"
 #include "harness.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "storage/tsdb/db.h"
@@ -19,12 +20,6 @@ namespace {
 
 namespace pbcm = opentelemetry::proto::collector::metrics::v1;
 namespace pbm = opentelemetry::proto::metrics::v1;
-
-int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void AddDelta(pbcm::ExportMetricsServiceRequest* req, const std::string& session,
               const std::string& name, double value, int64_t start_ns, int64_t time_ns) {
@@ -53,7 +48,7 @@ TEST(MetricsStorage, SparseCountersKeepExactTotalsAcrossRestarts) {
   auto stub = pbcm::MetricsService::NewStub(grpc::CreateChannel(
       "127.0.0.1:" + std::to_string(p->grpc_port()), grpc::InsecureChannelCredentials()));
   std::mt19937 rng(1);
-  const int64_t t0 = NowNanos() - int64_t{3600} * 1'000'000'000;  // an hour of sessions
+  const int64_t t0 = NowUnixNanos() - int64_t{3600} * 1'000'000'000;  // an hour of sessions
   double sessions = 0, commits = 0;
   for (int s = 0; s < 200; ++s) {
     pbcm::ExportMetricsServiceRequest req;
@@ -133,7 +128,7 @@ TEST(MetricsStorage, SamplesTooOldForTheOutOfOrderWindowAreReportedInPartialSucc
     EXPECT_TRUE(stub->Export(&ctx, req, &resp).ok());
     return resp;
   };
-  const int64_t now = NowNanos();
+  const int64_t now = NowUnixNanos();
   EXPECT_FALSE(gauge(now, 1).has_partial_success());
   // 5 minutes late: inside the window, stored.
   EXPECT_FALSE(gauge(now - int64_t{300} * 1'000'000'000, 2).has_partial_success());
@@ -154,9 +149,10 @@ TEST(MetricsStorage, SecondProcessOnTheSameDataDirectoryRefuses) {
   auto first = OteliteProcess::Start({}, &error);
   ASSERT_NE(first, nullptr) << error;
   std::string output;
-  int rc = RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir(), "--otlp.grpc.port",
-                       "0", "--otlp.http.port", "0", "--exporter.port", "0", "--prometheus.port", "0"},
-                      &output);
+  int rc =
+      RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir(), "--otlp.grpc.port", "0",
+                  "--otlp.http.port", "0", "--exporter.port", "0", "--prometheus.port", "0"},
+                 &output);
   EXPECT_NE(rc, 0);
   EXPECT_NE(output.find("in use by another otelite process (pid " + std::to_string(first->pid())),
             std::string::npos)

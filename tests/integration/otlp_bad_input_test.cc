@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "core/units.h"
 #include "exposition_parse.h"
 #include "google/rpc/status.pb.h"
 #include "harness.h"
@@ -18,12 +19,6 @@ namespace pbcm = opentelemetry::proto::collector::metrics::v1;
 namespace pbcl = opentelemetry::proto::collector::logs::v1;
 namespace pbct = opentelemetry::proto::collector::trace::v1;
 namespace pbm = opentelemetry::proto::metrics::v1;
-
-int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A delta counter point like Claude Code's cost metric.
 void AddCostPoint(pbcm::ExportMetricsServiceRequest* req, const std::string& session, double value,
@@ -66,7 +61,8 @@ class BadInput : public ::testing::Test {
     ASSERT_NE(p_, nullptr) << error;
     // Accepted data that no bad request may disturb.
     pbcm::ExportMetricsServiceRequest good;
-    AddCostPoint(&good, "keep", 1.25, NowNanos() - 2'000'000'000, NowNanos() - 1'000'000'000);
+    AddCostPoint(&good, "keep", 1.25, NowUnixNanos() - 2'000'000'000,
+                 NowUnixNanos() - 1'000'000'000);
     auto r = PostMetrics(*p_, good.SerializeAsString());
     ASSERT_EQ(r.status, 200) << r.body;
   }
@@ -97,7 +93,7 @@ TEST_F(BadInput, GarbageProtobufIs400WithStatusBody) {
 
 TEST_F(BadInput, TruncatedProtobufIs400) {
   pbcm::ExportMetricsServiceRequest req;
-  AddCostPoint(&req, "t", 1, NowNanos() - 1000, NowNanos());
+  AddCostPoint(&req, "t", 1, NowUnixNanos() - 1000, NowUnixNanos());
   std::string body = req.SerializeAsString();
   auto r = PostMetrics(*p_, body.substr(0, body.size() - 5));
   EXPECT_EQ(r.status, 400);
@@ -157,7 +153,7 @@ TEST_F(BadInput, CorruptGzipIs400) {
 
 TEST_F(BadInput, InvalidPointsArePartialSuccess) {
   pbcm::ExportMetricsServiceRequest req;
-  int64_t now = NowNanos();
+  int64_t now = NowUnixNanos();
   AddCostPoint(&req, "ok", 2.0, now - 2'000'000'000, now - 1'000'000'000);
   AddCostPoint(&req, "negative", -1.0, now - 2'000'000'000, now - 1'000'000'000);
   AddCostPoint(&req, "nan", std::nan(""), now - 2'000'000'000, now - 1'000'000'000);
@@ -179,7 +175,7 @@ TEST_F(BadInput, InvalidPointsArePartialSuccess) {
 }
 
 TEST_F(BadInput, PartialSuccessInJson) {
-  int64_t now = NowNanos();
+  int64_t now = NowUnixNanos();
   std::string body =
       R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"g","gauge":{"dataPoints":[{"timeUnixNano":")" +
       std::to_string(now) + R"(","asDouble":1},{"timeUnixNano":"0","asDouble":2}]}}]}]}]})";
@@ -191,7 +187,7 @@ TEST_F(BadInput, PartialSuccessInJson) {
 
 TEST_F(BadInput, TooManyAttributesIsRejectedPerPoint) {
   pbcm::ExportMetricsServiceRequest req;
-  int64_t now = NowNanos();
+  int64_t now = NowUnixNanos();
   AddCostPoint(&req, "many", 1.0, now - 2'000'000'000, now - 1'000'000'000);
   auto* p = req.mutable_resource_metrics(0)
                 ->mutable_scope_metrics(0)
@@ -235,7 +231,7 @@ TEST_F(BadInput, GrpcInvalidPointsArePartialSuccess) {
   auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(p_->grpc_port()),
                                      grpc::InsecureChannelCredentials());
   pbcm::ExportMetricsServiceRequest req;
-  int64_t now = NowNanos();
+  int64_t now = NowUnixNanos();
   AddCostPoint(&req, "grpc-ok", 3.0, now - 2'000'000'000, now - 1'000'000'000);
   AddCostPoint(&req, "grpc-bad", -3.0, now - 2'000'000'000, now - 1'000'000'000);
   grpc::ClientContext ctx;

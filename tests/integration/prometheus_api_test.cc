@@ -4,20 +4,15 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "core/units.h"
 #include "harness.h"
 
 namespace otelite::testing {
 namespace {
 
-int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Two gauges of service "api" and one of "web", sent as OTLP/JSON.
 void SendSample(const OteliteProcess& p) {
-  const std::string t = std::to_string(NowNanos());
+  const std::string t = std::to_string(NowUnixNanos());
   auto gauge = [&](const std::string& name, const std::string& route) {
     return R"({"name":")" + name + R"(","gauge":{"dataPoints":[{"timeUnixNano":")" + t +
            R"(","asDouble":1,"attributes":[{"key":"route","value":{"stringValue":")" + route +

@@ -9,17 +9,12 @@
 #include <fstream>
 #include <thread>
 
+#include "core/units.h"
 #include "harness.h"
 #include "prometheus/remote.pb.h"
 
 namespace otelite::testing {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void AddSeries(prometheus::WriteRequest* req,
                std::vector<std::pair<std::string, std::string>> labels,
@@ -49,7 +44,7 @@ TEST(RemoteWrite, StoresSamplesAndRefusesBadInputLikePrometheus) {
   std::string error;
   auto p = OteliteProcess::Start({}, &error);
   ASSERT_NE(p, nullptr) << error;
-  const int64_t now = NowMs();
+  const int64_t now = NowUnixMillis();
   prometheus::WriteRequest req;
   AddSeries(&req, {{"__name__", "rw_metric"}, {"job", "remote"}},
             {{now - 2000, 1}, {now - 1000, 2}});
