@@ -14,24 +14,14 @@
 #include "core/float_format.h"
 #include "harness.h"
 #include "storage/tsdb/db.h"
+#include "temp_dir.h"
 
 namespace otelite::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/otelite-import-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& str() const { return path_; }
-
- private:
-  std::string path_;
-};
+using otelite::testing::TempDir;
 
 // An exposition over 30 hours: counters, gauges, a histogram, a summary, info and stateset,
 // label values with spaces, quotes, backslashes and non-ASCII text.

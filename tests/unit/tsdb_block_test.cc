@@ -8,6 +8,7 @@
 
 #include "storage/tsdb/block.h"
 #include "storage/tsdb/db.h"
+#include "temp_dir.h"
 
 namespace otelite::tsdb {
 namespace {
@@ -17,21 +18,7 @@ namespace fs = std::filesystem;
 constexpr int64_t kHour = 3600'000;
 constexpr int64_t kMinute = 60'000;
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() /
-            ("otelite-block-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string str() const { return path_.string(); }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+using otelite::testing::TempDir;
 
 LabelMatcher M(MatchType t, std::string n, std::string v) { return *LabelMatcher::Make(t, n, v); }
 

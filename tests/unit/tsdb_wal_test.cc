@@ -10,27 +10,14 @@
 #include <thread>
 
 #include "storage/tsdb/db.h"
+#include "temp_dir.h"
 
 namespace otelite::tsdb {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() /
-            ("otelite-tsdb-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    fs::remove_all(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string str() const { return path_.string(); }
-  fs::path path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+using otelite::testing::TempDir;
 
 MetricBatch Batch(const std::string& job, int64_t t0, int n, double base = 0) {
   MetricBatch b;
