@@ -33,7 +33,12 @@ struct FamilyStats {
 // Streams OpenMetrics 1.0 text to a FILE*.
 class OpenMetricsWriter {
  public:
-  explicit OpenMetricsWriter(std::FILE* out) : out_(out) { buffer_.reserve(kFlushBytes + 4096); }
+  // start_zeros: each series begins with a 0 at its start time, the sample otelite's store adds
+  // when a counter arrives over OTLP with its start time (what `increase(… anchored)` and exact
+  // totals rely on).
+  OpenMetricsWriter(std::FILE* out, bool start_zeros) : out_(out), start_zeros_(start_zeros) {
+    buffer_.reserve(kFlushBytes + 4096);
+  }
 
   // Counter families are named without _total; TYPE, UNIT (when the name ends in it), HELP.
   void BeginFamily(const MetricFamily& family) {
@@ -63,6 +68,11 @@ class OpenMetricsWriter {
       prefix.push_back('"');
     }
     if (separator == ',') prefix.push_back('}');
+    if (start_zeros_ && series.start_timestamp_ms > 0 && !series.points.empty() &&
+        series.start_timestamp_ms < series.points.front().timestamp_ms) {
+      fmt::format_to(std::back_inserter(buffer_), "{} 0 {}.{:03}\n", prefix,
+                     series.start_timestamp_ms / 1000, series.start_timestamp_ms % 1000);
+    }
     for (const Point& point : series.points) {
       buffer_.append(prefix).push_back(' ');
       AppendGoFloat(point.value, &buffer_);
@@ -102,11 +112,12 @@ class OpenMetricsWriter {
   }
 
   std::FILE* out_;
+  bool start_zeros_ = false;
   std::string buffer_;
   bool ok_ = true;
 };
 
-int Run(const Options& options, const std::string& out_path) {
+int Run(const Options& options, const std::string& out_path, bool start_zeros) {
   const auto started = std::chrono::steady_clock::now();
   ClaudeMetricsDataset dataset(options);
   std::FILE* out = out_path == "-" ? stdout : std::fopen(out_path.c_str(), "wb");
@@ -114,7 +125,7 @@ int Run(const Options& options, const std::string& out_path) {
     fmt::print(stderr, "claude_dataset: cannot open {} for writing\n", out_path);
     return 1;
   }
-  OpenMetricsWriter writer(out);
+  OpenMetricsWriter writer(out, start_zeros);
   std::vector<FamilyStats> stats(kFamilyCount);
   for (uint32_t family = 0; family < kFamilyCount; ++family) {
     writer.BeginFamily(Families()[family]);
@@ -180,6 +191,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--format", format, "output format")->check(CLI::IsMember({"openmetrics"}));
   app.add_option("--out", out, "output file ('-' for stdout)")->required();
+  bool start_zeros = false;
+  app.add_flag("--start-zeros", start_zeros,
+               "begin each series with a 0 at its start time, as otelite stores OTLP counters");
   CLI11_PARSE(app, argc, argv);
-  return otelite::dataset::Run(options, out);
+  return otelite::dataset::Run(options, out, start_zeros);
 }

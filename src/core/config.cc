@@ -123,6 +123,17 @@ std::vector<OptionSpec> ServeOptions(ServeConfig* c) {
                      "how far behind a series' newest sample a late sample is still accepted",
                      &c->metrics_out_of_order_window),
       DurationOption("logs.retention", "how long events are kept", &c->logs_retention),
+      DurationOption("query.timeout", "longest a PromQL query may run (503 timeout after)",
+                     &c->query_timeout),
+      DurationOption("query.lookback_delta",
+                     "how far back PromQL looks for a series' latest sample",
+                     &c->query_lookback_delta),
+      IntOption("query.max_samples",
+                "most samples a PromQL query may hold in memory (422 execution error above)",
+                &c->query_max_samples, 1, 2000000000),
+      IntOption("query.max_series",
+                "most series a PromQL query may return (0: no limit; 422 above)",
+                &c->query_max_series, 0, 2000000000),
       ChoiceOption("storage.fsync",
                    "when written data is fsynced (survives power loss): always (before each "
                    "acknowledgement), interval, never; every acknowledged write survives a "

@@ -32,6 +32,11 @@ struct ServeConfig {
   Duration metrics_block_duration = std::chrono::hours(2);
   Duration storage_maintenance_interval = std::chrono::minutes(1);
   Duration logs_retention = std::chrono::hours(744);
+  // PromQL (Prometheus's --query.* flags).
+  Duration query_timeout = std::chrono::minutes(2);
+  Duration query_lookback_delta = std::chrono::minutes(5);
+  int query_max_samples = 50'000'000;
+  int query_max_series = 0;        // 0: no limit
   std::string fsync = "interval";  // always | interval | never
   Duration fsync_interval = std::chrono::seconds(1);
   // Request bodies above this size (after decompression) are refused with 413.

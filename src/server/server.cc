@@ -11,7 +11,10 @@
 #include "api/exporter_http.h"
 #include "api/otlp/otlp_grpc.h"
 #include "api/otlp/otlp_http.h"
+#include "api/prometheus/format_query_api.h"
 #include "api/prometheus/metadata_api.h"
+#include "api/prometheus/metric_metadata_api.h"
+#include "api/prometheus/query_api.h"
 #include "api/prometheus/remote_write_api.h"
 #include "api/tail.h"
 #include "core/dir_lock.h"
@@ -19,6 +22,7 @@
 #include "ingest/otlp/receiver.h"
 #include "server/http_server.h"
 #include "storage/memory/memory_store.h"
+#include "storage/metadata/metadata_store.h"
 #include "storage/tsdb/db.h"
 
 namespace otelite::server {
@@ -28,8 +32,11 @@ struct Server::Components {
   std::unique_ptr<tsdb::Db> metrics;
   std::unique_ptr<MemoryStore> store;  // events, until the event store lands
   std::unique_ptr<ExpositionRegistry> exposition;
+  std::unique_ptr<MetadataStore> metadata;  // type, help and unit per metric family
+  std::unique_ptr<promql::Engine> promql;
   api::TailHub tail;
   FanoutAppender fanout;
+  FanoutAppender remote_write;  // the metrics store and the metadata
   std::unique_ptr<otlp::OtlpReceiver> receiver;
   api::Router otlp_router;
   api::Router exporter_router;
@@ -98,11 +105,21 @@ Status Server::Start() {
                      : "");
   }
 
+  c.metadata = std::make_unique<MetadataStore>(MetadataStoreOptions{
+      (std::filesystem::path(config_.data_dir) / "metric_metadata.json").string(), nullptr});
+  if (Status st = c.metadata->Load(); !st.ok()) {
+    spdlog::warn("metric metadata: {}; starting without it (rewritten as metrics arrive)",
+                 st.message());
+  }
+
   c.store = std::make_unique<MemoryStore>(config_.metrics_retention, config_.logs_retention);
   c.exposition = std::make_unique<ExpositionRegistry>(config_.exporter_expiration);
   c.fanout.AddMetricTarget(c.metrics.get());
   c.fanout.AddMetricTarget(c.exposition.get());
   c.fanout.AddMetricTarget(&c.tail);
+  c.fanout.AddMetricTarget(c.metadata.get());
+  c.remote_write.AddMetricTarget(c.metrics.get());
+  c.remote_write.AddMetricTarget(c.metadata.get());
   c.fanout.AddLogTarget(c.store.get());
   c.fanout.AddLogTarget(&c.tail);
 
@@ -141,7 +158,19 @@ Status Server::Start() {
   runtime.storage_retention = FormatDuration(config_.metrics_retention);
   runtime.corruption_count = [db = c.metrics.get()] { return db->Stats().blocks_corrupted; };
   api::prom::RegisterMetadataApi(c.metrics.get(), std::move(runtime), &c.prometheus_router);
-  api::prom::RegisterRemoteWrite(c.metrics.get(), config_.max_request_bytes, &c.prometheus_router);
+  api::prom::RegisterMetricMetadataApi(c.metadata.get(), &c.prometheus_router);
+  api::prom::RegisterFormatQuery(&c.prometheus_router);
+  promql::EngineOptions engine_options;
+  engine_options.timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.query_timeout);
+  engine_options.lookback_delta_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.query_lookback_delta).count();
+  engine_options.max_samples = static_cast<uint64_t>(config_.query_max_samples);
+  c.promql = std::make_unique<promql::Engine>(engine_options);
+  api::prom::QueryLimits query_limits;
+  query_limits.max_series = static_cast<size_t>(config_.query_max_series);
+  api::prom::RegisterQueryApi(c.metrics.get(), c.promql.get(), query_limits, &c.prometheus_router);
+  api::prom::RegisterRemoteWrite(&c.remote_write, config_.max_request_bytes, &c.prometheus_router);
   if (config_.prometheus_port > 0) {
     c.prometheus_http =
         std::make_unique<HttpServer>("prometheus", &c.prometheus_router, http_options);
@@ -184,6 +213,10 @@ Status Server::Start() {
         if (!marked.ok()) spdlog::warn("metrics: stale markers: {}", marked.status().message());
       }
       c.receiver->ExpireState(now_ns);
+      c.metadata->Expire(config_.metrics_retention.count());
+      if (Status st = c.metadata->Save(); !st.ok()) {
+        spdlog::warn("metric metadata: {}", st.message());
+      }
     }
   });
 
@@ -217,6 +250,10 @@ void Server::Shutdown() {
   if (c.metrics) {
     Status st = c.metrics->Flush();
     if (!st.ok()) spdlog::error("metrics: flush at shutdown failed: {}", st.message());
+  }
+  if (c.metadata) {
+    Status st = c.metadata->Save();
+    if (!st.ok()) spdlog::error("metric metadata: save at shutdown failed: {}", st.message());
   }
   c_.reset();
   spdlog::info("otelite: stopped");

@@ -15,7 +15,7 @@ struct LoadStats {
   uint64_t series = 0;
   uint64_t samples = 0;     // stored, stale markers included
   uint64_t histograms = 0;  // native-histogram values left out
-  uint64_t repeated = 0;    // a second value for a series' timestamp (the first is kept)
+  uint64_t repeated = 0;    // a second value for a series' timestamp (the last is kept)
 };
 
 class TestStorage : public Queryable {

@@ -221,7 +221,7 @@ Response Error(const Request& request, ErrorType type, std::string_view message)
 }
 
 Response Success(const Request& request, std::string_view data,
-                 const std::vector<std::string>& warnings) {
+                 const std::vector<std::string>& warnings, const std::vector<std::string>& infos) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
@@ -234,6 +234,14 @@ Response Success(const Request& request, std::string_view data,
     w.StartArray();
     for (const auto& warning : warnings) {
       w.String(warning.data(), static_cast<rapidjson::SizeType>(warning.size()));
+    }
+    w.EndArray();
+  }
+  if (!infos.empty()) {
+    w.Key("infos");
+    w.StartArray();
+    for (const auto& info : infos) {
+      w.String(info.data(), static_cast<rapidjson::SizeType>(info.size()));
     }
     w.EndArray();
   }

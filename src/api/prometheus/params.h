@@ -55,8 +55,10 @@ enum class ErrorType {
 const char* ErrorTypeName(ErrorType type);
 
 Response Error(const Request& request, ErrorType type, std::string_view message);
-// `data` is already JSON; warnings become the "warnings" array when there are any.
+// `data` is already JSON; warnings and infos (Prometheus 3's info annotations) become the
+// "warnings" / "infos" arrays when there are any.
 Response Success(const Request& request, std::string_view data,
-                 const std::vector<std::string>& warnings = {});
+                 const std::vector<std::string>& warnings = {},
+                 const std::vector<std::string>& infos = {});
 
 }  // namespace otelite::api::prom

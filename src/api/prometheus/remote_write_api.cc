@@ -39,7 +39,7 @@ void RegisterRemoteWrite(MetricAppender* store, uint64_t max_bytes, Router* rout
       return text(status, st.message());
     }
     AppendReport stored;
-    if (!batch.empty()) {
+    if (!batch.empty() || stats.metadata > 0) {
       st = store->AppendMetricsReporting(batch, &stored);
       if (!st.ok()) {
         return text(st.code() == StatusCode::kResourceExhausted ? http::status::too_many_requests

@@ -4,6 +4,7 @@
 #include <snappy.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "prometheus/remote.pb.h"
 
@@ -18,6 +19,21 @@ void Reason(DecodeStats* stats, int* reasons, const std::string& reason) {
     stats->first_reasons += reason;
   }
   ++*reasons;
+}
+
+MetricType ModelType(prometheus::MetricMetadata::MetricType type) {
+  switch (type) {
+    case prometheus::MetricMetadata::COUNTER:
+      return MetricType::kCounter;
+    case prometheus::MetricMetadata::GAUGE:
+      return MetricType::kGauge;
+    case prometheus::MetricMetadata::HISTOGRAM:
+      return MetricType::kHistogram;
+    case prometheus::MetricMetadata::SUMMARY:
+      return MetricType::kSummary;
+    default:
+      return MetricType::kUnknown;
+  }
 }
 
 }  // namespace
@@ -79,6 +95,12 @@ Status Decode(std::string_view body, uint64_t max_bytes, MetricBatch* batch, Dec
       batch->samples.push_back(std::move(sample));
       ++stats->samples;
     }
+  }
+  std::unordered_set<std::string_view> seen;
+  for (const prometheus::MetricMetadata& m : request.metadata()) {
+    if (m.metric_family_name().empty() || !seen.insert(m.metric_family_name()).second) continue;
+    batch->families.push_back({m.metric_family_name(), ModelType(m.type()), m.help(), m.unit()});
+    ++stats->metadata;
   }
   if (stats->histograms > 0) {
     Reason(stats, &reasons,

@@ -1,7 +1,9 @@
 // Prometheus remote-write 1.0 receiving: a snappy-compressed WriteRequest decoded into the
 // canonical MetricBatch. Series with invalid labels are rejected one by one (counted, with the
 // first reasons); native histograms and exemplars are counted and left out (otelite stores
-// neither); the rest is appended.
+// neither); the rest is appended. The request's metric metadata become batch families after
+// the first (the one every sample points at): the first entry per family name, with the types
+// otelite's model has (gaugehistogram, info and stateset become unknown).
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,7 @@ struct DecodeStats {
   uint64_t rejected_samples = 0;  // samples of rejected series
   uint64_t histograms = 0;        // native histogram samples (not stored)
   uint64_t exemplars = 0;         // not stored
+  uint64_t metadata = 0;          // metadata entries added to the batch's families
   std::string first_reasons;      // "series 3: duplicate label name \"job\"; …"
 };
 

@@ -1,0 +1,131 @@
+#include "query/promql/eval_util.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "model/metric.h"
+
+namespace otelite::promql {
+
+bool ApplyBinaryOp(BinaryOp op, double lhs, double rhs, double* value) {
+  *value = lhs;
+  switch (op) {
+    case BinaryOp::kAdd:
+      *value = lhs + rhs;
+      return true;
+    case BinaryOp::kSub:
+      *value = lhs - rhs;
+      return true;
+    case BinaryOp::kMul:
+      *value = lhs * rhs;
+      return true;
+    case BinaryOp::kDiv:
+      *value = lhs / rhs;
+      return true;
+    case BinaryOp::kMod:
+      *value = std::fmod(lhs, rhs);
+      return true;
+    case BinaryOp::kPow:
+      *value = std::pow(lhs, rhs);
+      return true;
+    case BinaryOp::kAtan2:
+      *value = std::atan2(lhs, rhs);
+      return true;
+    case BinaryOp::kEql:
+      return lhs == rhs;
+    case BinaryOp::kNeq:
+      return lhs != rhs;
+    case BinaryOp::kGtr:
+      return lhs > rhs;
+    case BinaryOp::kLss:
+      return lhs < rhs;
+    case BinaryOp::kGte:
+      return lhs >= rhs;
+    case BinaryOp::kLte:
+      return lhs <= rhs;
+    default:
+      return false;
+  }
+}
+
+Labels ResultLabels(const Labels& many, const Labels& one, const VectorMatching& matching,
+                    bool drop_name) {
+  std::vector<Label> out;
+  out.reserve(many.size() + matching.include.size());
+  auto listed = [&](const std::string& name) {
+    return std::find(matching.labels.begin(), matching.labels.end(), name) != matching.labels.end();
+  };
+  auto included = [&](const std::string& name) {
+    return std::find(matching.include.begin(), matching.include.end(), name) !=
+           matching.include.end();
+  };
+  const bool one_to_one = matching.card == MatchCardinality::kOneToOne;
+  for (const Label& l : many.items()) {
+    if (drop_name && l.name == kMetricNameLabel) continue;
+    if (one_to_one && (matching.on ? !listed(l.name) : listed(l.name))) continue;
+    if (included(l.name)) continue;  // taken from the "one" side below
+    out.push_back(l);
+  }
+  for (const std::string& name : matching.include) {
+    std::string_view v = one.Get(name);
+    if (!v.empty()) out.push_back({name, std::string(v)});
+  }
+  return Labels(std::move(out));
+}
+
+Status CheckUniqueLabels(StepMatrix& series) {
+  std::unordered_map<Labels, size_t, LabelsHash> first;
+  bool duplicates = false;
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (!first.try_emplace(series[i].metric, i).second) {
+      duplicates = true;
+      break;
+    }
+  }
+  if (!duplicates) return Status::Ok();
+  first.clear();
+  StepMatrix merged;
+  for (EvalSeries& s : series) {
+    auto [it, inserted] = first.try_emplace(s.metric, merged.size());
+    if (inserted) {
+      merged.push_back(std::move(s));
+      continue;
+    }
+    EvalSeries& target = merged[it->second];
+    std::vector<FPoint> points;
+    points.reserve(target.points.size() + s.points.size());
+    std::merge(target.points.begin(), target.points.end(), s.points.begin(), s.points.end(),
+               std::back_inserter(points),
+               [](const FPoint& a, const FPoint& b) { return a.t < b.t; });
+    for (size_t i = 1; i < points.size(); ++i) {
+      if (points[i].t == points[i - 1].t) {
+        return ExecError("vector cannot contain metrics with the same labelset");
+      }
+    }
+    target.points = std::move(points);
+  }
+  series = std::move(merged);
+  return Status::Ok();
+}
+
+bool SmoothedValueAt(std::span<const FPoint> raw, size_t next, int64_t ref, int64_t lookback,
+                     double* value) {
+  if (next == 0) return false;
+  const FPoint& prev = raw[next - 1];
+  if (prev.t <= ref - lookback || IsStaleNaN(prev.v)) return false;
+  if (prev.t == ref || next >= raw.size()) {
+    *value = prev.v;
+    return true;
+  }
+  const FPoint& after = raw[next];
+  if (IsStaleNaN(after.v) || after.t - ref > lookback) {
+    *value = prev.v;
+    return true;
+  }
+  const double fraction = static_cast<double>(ref - prev.t) / static_cast<double>(after.t - prev.t);
+  *value = prev.v + (after.v - prev.v) * fraction;
+  return true;
+}
+
+}  // namespace otelite::promql

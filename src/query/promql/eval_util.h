@@ -1,0 +1,46 @@
+// Small pieces of evaluation shared by the eval*.cc files: operator arithmetic, result labels of
+// vector matching, merging series that became equal once their name was dropped, and the
+// interpolation of `smoothed` selectors.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/labels.h"
+#include "core/status.h"
+#include "query/promql/ast.h"
+#include "query/promql/eval.h"
+
+namespace otelite::promql {
+
+// Floor division for possibly negative times.
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+// Applies an arithmetic or comparison operator. Arithmetic: *value is the result, returns true.
+// Comparison: returns whether it holds, *value = lhs.
+bool ApplyBinaryOp(BinaryOp op, double lhs, double rhs, double* value);
+
+// The labels of a vector-matching result: the "many" side's labels, without the name when
+// `drop_name`, reduced to the on/ignoring labels for one-to-one matching, plus the group_x labels
+// taken from the "one" side.
+Labels ResultLabels(const Labels& many, const Labels& one, const VectorMatching& matching,
+                    bool drop_name);
+
+// Series that have equal labels (after their names were dropped) become one series; fails with
+// Prometheus's "vector cannot contain metrics with the same labelset" when two have a value at
+// the same step.
+Status CheckUniqueLabels(StepMatrix& series);
+
+// The value of a `smoothed` instant selector at `ref`: the sample at ref, else the linear
+// interpolation between the samples around it (the one after at most `lookback` away), else the
+// last sample within the lookback. `next` is the index of the first sample after ref. False when
+// there is none (or the last one is a stale marker).
+bool SmoothedValueAt(std::span<const FPoint> raw, size_t next, int64_t ref, int64_t lookback,
+                     double* value);
+
+}  // namespace otelite::promql
