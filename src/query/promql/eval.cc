@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "model/metric.h"
 #include "query/promql/eval_util.h"
@@ -637,20 +638,13 @@ Result<EvalValue> Evaluator::EvalVectorBinary(const BinaryExpr& expr, EvalValue 
       one_entry[sig] = e.series;
       one_value[sig] = e.v;
     }
-    for (const StepEntry& e : many_steps[k]) {
-      const uint32_t sig = many_sig[e.series];
-      if (one_stamp[sig] != stamp) continue;
-      if (one_to_one) {
-        if (matched_stamp[sig] == stamp) {
-          return ExecError(
-              "multiple matches for labels: many-to-one matching must be explicit "
-              "(group_left/group_right)");
-        }
-        matched_stamp[sig] = stamp;
-      }
-      const double ov = one_value[sig];
-      const double l = swap ? ov : e.v;
-      const double r = swap ? e.v : ov;
+    // fill() / fill_left() / fill_right(): the value taken for a missing side.
+    const std::optional<double>& fill_one = swap ? matching.fill_lhs : matching.fill_rhs;
+    const std::optional<double>& fill_many = swap ? matching.fill_rhs : matching.fill_lhs;
+    // Computes one result; `many_series`/`one_series` < 0 when that side was filled in.
+    auto emit = [&](int64_t many_series, int64_t one_series, double mv, double ov) -> Status {
+      const double l = swap ? ov : mv;
+      const double r = swap ? mv : ov;
       double value = 0;
       bool keep = ApplyBinaryOp(op, l, r, &value);
       if (comparison) {
@@ -661,23 +655,59 @@ Result<EvalValue> Evaluator::EvalVectorBinary(const BinaryExpr& expr, EvalValue 
           value = l;
         }
       }
-      if (!keep) continue;
-      const uint32_t one_series = one_entry[sig];
-      const uint64_t pair = (static_cast<uint64_t>(e.series) << 32) | one_series;
+      if (!keep) return Status::Ok();
+      const uint64_t pair =
+          (static_cast<uint64_t>(many_series + 1) << 32) | static_cast<uint64_t>(one_series + 1);
       auto it = out_index.find(pair);
       uint32_t idx;
       if (it == out_index.end()) {
-        const EvalSeries& m = many[e.series];
-        Labels labels = ResultLabels(m.metric, one[one_series].metric, matching,
-                                     drop_name && !ctx_->options->delayed_name_removal);
-        idx = collector.Intern(labels,
-                               m.drop_name || (drop_name && ctx_->options->delayed_name_removal));
+        const bool delayed = ctx_->options->delayed_name_removal;
+        Labels labels;
+        bool marked = false;
+        if (many_series >= 0) {
+          const EvalSeries& m = many[many_series];
+          labels = ResultLabels(m.metric, one_series >= 0 ? one[one_series].metric : Labels(),
+                                matching, drop_name && !delayed);
+          marked = m.drop_name || (drop_name && delayed);
+        } else {
+          // Only the "one" side is there: its labels, reduced as a one-to-one result, unnamed.
+          VectorMatching reduced = matching;
+          reduced.card = MatchCardinality::kOneToOne;
+          reduced.include.clear();
+          labels = ResultLabels(one[one_series].metric, Labels(), reduced, true);
+        }
+        idx = collector.Intern(labels, marked);
         out_index.emplace(pair, idx);
       } else {
         idx = it->second;
       }
       if (Status st = collector.Add(idx, ts, value); !st.ok()) {
         return ExecError("multiple matches for labels: grouping labels must ensure unique matches");
+      }
+      return Status::Ok();
+    };
+    for (const StepEntry& e : many_steps[k]) {
+      const uint32_t sig = many_sig[e.series];
+      if (one_stamp[sig] != stamp) {
+        if (fill_one) {
+          if (Status st = emit(e.series, -1, e.v, *fill_one); !st.ok()) return st;
+        }
+        continue;
+      }
+      if (one_to_one) {
+        if (matched_stamp[sig] == stamp) {
+          return ExecError(
+              "multiple matches for labels: many-to-one matching must be explicit "
+              "(group_left/group_right)");
+        }
+      }
+      matched_stamp[sig] = stamp;
+      if (Status st = emit(e.series, one_entry[sig], e.v, one_value[sig]); !st.ok()) return st;
+    }
+    if (fill_many) {
+      for (const StepEntry& e : one_steps[k]) {
+        if (matched_stamp[one_sig[e.series]] == stamp) continue;
+        if (Status st = emit(-1, e.series, *fill_many, e.v); !st.ok()) return st;
       }
     }
   }

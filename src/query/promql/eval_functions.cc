@@ -536,6 +536,7 @@ std::optional<DateField> DateFunction(std::string_view name) {
 
 Result<EvalValue> EvalHistogramFunction(Evaluator* ev, const Call& call);
 Result<EvalValue> EvalLabelFunction(Evaluator* ev, const Call& call);
+Result<EvalValue> EvalInfo(Evaluator* ev, const Call& call, EvalValue input);
 
 Result<EvalValue> Evaluator::EvalCall(const Call& call) {
   const std::string_view name = call.func->name;
@@ -758,8 +759,7 @@ Result<EvalValue> Evaluator::EvalCall(const Call& call) {
       return true;
     };
   } else if (name == "info") {
-    // otelite keeps no separate info metrics to join: the input comes back unchanged.
-    return input;
+    return EvalInfo(this, call, std::move(*input));
   } else {
     return Status::Unimplemented(fmt::format("function \"{}\" is not supported", name));
   }
@@ -783,23 +783,10 @@ Result<EvalValue> Evaluator::EvalCall(const Call& call) {
 // --- histograms
 // ------------------------------------------------------------------------------------
 
-Result<EvalValue> EvalHistogramFunction(Evaluator* ev, const Call& call) {
-  const std::string_view name = call.func->name;
-  const bool fraction = name == "histogram_fraction";
-  if (name == "histogram_quantiles") {
-    return Status::Unimplemented("function \"histogram_quantiles\" is not supported");
-  }
-  auto q = ev->EvalScalarArg(*call.args[0]);
-  if (!q.ok()) return q.status();
-  std::vector<double> upper;
-  if (fraction) {
-    auto u = ev->EvalScalarArg(*call.args[1]);
-    if (!u.ok()) return u.status();
-    upper = std::move(*u);
-  }
-  auto input = ev->Eval(*call.args[fraction ? 2 : 1]);
-  if (!input.ok()) return input.status();
-  StepMatrix& in = input->series;
+// histogram_quantile (q) or histogram_fraction (q = lower, upper) over classic bucket series.
+Result<EvalValue> BucketFunction(Evaluator* ev, bool fraction, const std::vector<double>& q_values,
+                                 const std::vector<double>& upper, StepMatrix in) {
+  const std::vector<double>* q = &q_values;
   // Group the bucket series by their labels without `le` (and the name).
   std::unordered_map<Labels, uint32_t, LabelsHash> group_ids;
   std::vector<Labels> groups;
@@ -889,6 +876,130 @@ Result<EvalValue> EvalHistogramFunction(Evaluator* ev, const Call& call) {
   for (EvalSeries& s : out_series) {
     if (!s.points.empty()) out.series.push_back(std::move(s));
   }
+  return out;
+}
+
+Result<EvalValue> EvalHistogramFunction(Evaluator* ev, const Call& call) {
+  const std::string_view name = call.func->name;
+  if (name == "histogram_quantiles") {
+    // histogram_quantiles(v, "label", q1, q2, …): one result per quantile, told apart by the label.
+    auto input = ev->Eval(*call.args[0]);
+    if (!input.ok()) return input.status();
+    auto label = ev->Eval(*call.args[1]);
+    if (!label.ok()) return label.status();
+    SeriesCollector collector;
+    for (size_t i = 2; i < call.args.size(); ++i) {
+      auto q = ev->EvalScalarArg(*call.args[i]);
+      if (!q.ok()) return q.status();
+      auto one = BucketFunction(ev, false, *q, {}, input->series);
+      if (!one.ok()) return one.status();
+      for (EvalSeries& s : one->series) {
+        LabelsBuilder b;
+        for (const Label& l : s.metric.items()) b.Set(l.name, l.value);
+        for (const FPoint& p : s.points) {
+          LabelsBuilder with = b;
+          with.Set(label->string, FormatFloatPlain((*q)[ev->StepIndex(p.t)]));
+          const uint32_t idx = collector.Intern(std::move(with).Build(), false);
+          if (Status st = collector.Add(idx, p.t, p.v); !st.ok()) return st;
+        }
+      }
+    }
+    EvalValue out;
+    out.type = ValueType::kVector;
+    out.series = collector.Take();
+    return out;
+  }
+  const bool fraction = name == "histogram_fraction";
+  auto q = ev->EvalScalarArg(*call.args[0]);
+  if (!q.ok()) return q.status();
+  std::vector<double> upper;
+  if (fraction) {
+    auto u = ev->EvalScalarArg(*call.args[1]);
+    if (!u.ok()) return u.status();
+    upper = std::move(*u);
+  }
+  auto input = ev->Eval(*call.args[fraction ? 2 : 1]);
+  if (!input.ok()) return input.status();
+  return BucketFunction(ev, fraction, *q, upper, std::move(input->series));
+}
+
+// --- info()
+// ----------------------------------------------------------------------------------------
+
+// info(v, {selector}): adds the data labels of the info series (target_info unless the selector
+// names others) that share v's identifying labels, instance and job, at each step. With data-label
+// matchers only the labels they name are added, and a series without a matching info series is
+// dropped when a matcher needs a non-empty value. Labels v already has are kept.
+Result<EvalValue> EvalInfo(Evaluator* ev, const Call& call, EvalValue input) {
+  Matchers name_matchers, data_matchers;
+  if (call.args.size() > 1) {
+    const Expr* arg = call.args[1].get();
+    while (const auto* p = arg->As<ParenExpr>()) arg = p->expr.get();
+    if (const auto* vs = arg->As<VectorSelector>()) {
+      for (const LabelMatcher& m : vs->matchers) {
+        (m.name() == kMetricNameLabel ? name_matchers : data_matchers).push_back(m);
+      }
+    }
+  }
+  VectorSelector info;
+  info.matchers = data_matchers;
+  if (name_matchers.empty()) {
+    auto target =
+        LabelMatcher::Make(MatchType::kEqual, std::string(kMetricNameLabel), "target_info");
+    if (!target.ok()) return target.status();
+    info.matchers.push_back(*target);
+  } else {
+    info.matchers.insert(info.matchers.end(), name_matchers.begin(), name_matchers.end());
+  }
+  auto infos = ev->EvalVectorSelector(info, false);
+  if (!infos.ok()) return infos.status();
+  const bool required = std::any_of(data_matchers.begin(), data_matchers.end(),
+                                    [](const LabelMatcher& m) { return !m.MatchesEmpty(); });
+  // Info series by (instance, job), with the steps at which each is present.
+  std::map<std::pair<std::string, std::string>, std::vector<const EvalSeries*>> by_identity;
+  for (const EvalSeries& s : infos->series) {
+    by_identity[{std::string(s.metric.Get("instance")), std::string(s.metric.Get("job"))}]
+        .push_back(&s);
+  }
+  auto present_at = [](const EvalSeries& s, int64_t t) {
+    auto it = std::lower_bound(s.points.begin(), s.points.end(), t,
+                               [](const FPoint& p, int64_t v) { return p.t < v; });
+    return it != s.points.end() && it->t == t;
+  };
+  SeriesCollector collector;
+  for (const EvalSeries& s : input.series) {
+    auto found =
+        by_identity.find({std::string(s.metric.Get("instance")), std::string(s.metric.Get("job"))});
+    for (const FPoint& p : s.points) {
+      std::vector<Label> labels = s.metric.items();
+      bool matched = false;
+      if (found != by_identity.end()) {
+        for (const EvalSeries* i : found->second) {
+          if (!present_at(*i, p.t)) continue;
+          matched = true;
+          for (const Label& l : i->metric.items()) {
+            if (l.name == kMetricNameLabel || l.name == "instance" || l.name == "job") continue;
+            if (!data_matchers.empty() &&
+                std::none_of(data_matchers.begin(), data_matchers.end(),
+                             [&](const LabelMatcher& m) { return m.name() == l.name; })) {
+              continue;
+            }
+            if (std::any_of(labels.begin(), labels.end(),
+                            [&](const Label& have) { return have.name == l.name; })) {
+              continue;
+            }
+            labels.push_back(l);
+          }
+        }
+      }
+      if (!matched && required) continue;
+      const uint32_t idx = collector.Intern(Labels(std::move(labels)), s.drop_name);
+      if (Status st = collector.Add(idx, p.t, p.v); !st.ok()) return st;
+    }
+  }
+  EvalValue out;
+  out.type = ValueType::kVector;
+  out.series = collector.Take();
   return out;
 }
 
