@@ -292,8 +292,8 @@ prometheus_run() {
 
 # --- otelite ----------------------------------------------------------------------------------
 # The same OpenMetrics file through `otelite import openmetrics` (blocks straight into a data
-# directory, as promtool does), then `otelite serve` on it: RSS once it has loaded the blocks.
-# The Overview queries join when otelite answers PromQL on :9090.
+# directory, as promtool does), then `otelite serve` on it: RSS once it has loaded the blocks,
+# and the Overview queries on :9090, cold and warm, as for Prometheus.
 
 OTELITE_DATA=$WORK/otelite
 otelite_run() {
@@ -304,19 +304,27 @@ otelite_run() {
   measure_blocks "$OTELITE_DATA/metrics/blocks"
   OTELITE_BLOCKS=$BLOCKS OTELITE_TOTAL=$DISK_TOTAL OTELITE_CHUNKS=$DISK_CHUNKS
   OTELITE_INDEX=$DISK_INDEX OTELITE_SAMPLES=$BLOCK_SAMPLES
-  log "otelite serve on the imported data"
+  log "otelite serve on the imported data: Overview queries"
   : >"$WORK/otelite.log"
+  local port
+  port=$(free_port)
   "$OTELITE" serve --data "$OTELITE_DATA" --otlp.grpc.port 0 --otlp.http.port 0 \
-    --exporter.port "$(free_port)" --prometheus.port 0 >"$WORK/otelite.log" 2>&1 &
+    --exporter.port "$(free_port)" --prometheus.port "$port" --metrics.retention 3650d \
+    >"$WORK/otelite.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 300); do
     grep -q "otelite ready" "$WORK/otelite.log" && break
     sleep 0.1
   done
   OTELITE_READY_RSS_KB=$(awk '/^VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+  run_queries "http://127.0.0.1:$port" "$WORK/otelite-cold.txt"
+  run_queries "http://127.0.0.1:$port" "$WORK/otelite-warm.txt"
+  OTELITE_PEAK_RSS_KB=$(awk '/^VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
   kill "$SERVER_PID"
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
+  OTELITE_COLD=$(awk '{s += $2} END {printf "%.2f", s}' "$WORK/otelite-cold.txt")
+  OTELITE_WARM=$(awk '{s += $2} END {printf "%.2f", s}' "$WORK/otelite-warm.txt")
 }
 
 otelite_report() {
@@ -328,8 +336,27 @@ otelite_report() {
 |---|---|
 | otelite import openmetrics | ${OTELITE_IMPORT_WALL} s, peak RSS $(mb "$OTELITE_IMPORT_RSS_KB") |
 | blocks | $OTELITE_BLOCKS blocks, $OTELITE_SAMPLES samples, $OTELITE_TOTAL bytes: **$(per_sample "$OTELITE_TOTAL") B/sample** (chunks $(per_sample "$OTELITE_CHUNKS"), index $(per_sample "$OTELITE_INDEX")) |
-| peak RSS of \`otelite serve\` once ready on this data | $(mb "$OTELITE_READY_RSS_KB") |
+| peak RSS of \`otelite serve\` once ready on this data / after the queries | $(mb "$OTELITE_READY_RSS_KB") / **$(mb "$OTELITE_PEAK_RSS_KB")** |
+| Overview's 22 queries, cold / warm | **${OTELITE_COLD} s** / ${OTELITE_WARM} s |
 EOF
+  if [[ -f $WORK/prometheus-cold.txt ]]; then
+    cat <<EOF
+
+Overview queries side by side (seconds; ratio = otelite / Prometheus; "same" compares the number
+of series and the first value):
+
+| query | Prometheus cold | otelite cold | ratio | Prometheus warm | otelite warm | ratio | same |
+|---|---|---|---|---|---|---|---|
+EOF
+    paste -d' ' "$WORK/prometheus-cold.txt" "$WORK/otelite-cold.txt" "$WORK/prometheus-warm.txt" \
+      "$WORK/otelite-warm.txt" |
+      awk '{
+        same = ($3 == $7 && ($4 == $8 || ($4 + 0 != 0 && (($4 - $8) / $4) ^ 2 < 1e-18))) ? "yes" : "NO"
+        printf "| %s | %.3f | %.3f | %.2f | %.3f | %.3f | %.2f | %s |\n", $1, $2, $6, $6 / $2, $10, $14, $14 / $10, same
+      }'
+    awk -v o="$OTELITE_COLD" -v p="$PROM_COLD" -v ow="$OTELITE_WARM" -v pw="$PROM_WARM" 'BEGIN {
+      printf "\nWhole dashboard: otelite / Prometheus = %.3f cold, %.3f warm (target <= 0.25)\n", o / p, ow / pw }'
+  fi
   if [[ -n ${COMPACT_TOTAL:-} ]]; then
     awk -v o="$OTELITE_TOTAL" -v p="$COMPACT_TOTAL" 'BEGIN {
       printf "\nBytes on disk: otelite / compacted Prometheus = %.3f (target <= 0.333)\n", o / p }'

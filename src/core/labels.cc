@@ -1,6 +1,7 @@
 #include "core/labels.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace otelite {
 
@@ -44,15 +45,11 @@ bool Labels::Has(std::string_view name) const {
 }
 
 uint64_t Labels::HashOf(const std::vector<Label>& labels) {
-  // FNV-1a over names and values with separators; stable across runs.
-  uint64_t h = 1469598103934665603ULL;
+  // The standard library's string hash (word at a time) per name and value, folded in order so
+  // that {a="bc"} and {ab="c"} differ. The same in every run of one build; never persisted.
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ labels.size();
   auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
+    h ^= std::hash<std::string_view>{}(s) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   };
   for (const auto& l : labels) {
     mix(l.name);

@@ -82,18 +82,33 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& expr) {
   if (!input.ok()) return input.status();
   StepMatrix& in = input->series;
 
-  // Groups, once per series.
-  std::unordered_map<Labels, uint32_t, LabelsHash> group_ids;
+  // Groups, once per series: keyed by the grouping labels' text, Labels built once per group.
+  std::unordered_map<std::string, uint32_t> group_ids;
   std::vector<Labels> groups;
   std::vector<uint32_t> group_of(in.size());
   // Delayed name removal: a group keeps a name marked for removal by any of its series (the
   // name still partitions the groups, as in Prometheus).
   std::vector<bool> group_drops_name;
+  std::string key;
   for (size_t i = 0; i < in.size(); ++i) {
-    Labels g = GroupLabels(in[i].metric, expr);
-    auto [it, inserted] = group_ids.try_emplace(g, static_cast<uint32_t>(groups.size()));
+    key.clear();
+    if (expr.without) {
+      for (const Label& l : in[i].metric.items()) {
+        if (l.name == kMetricNameLabel ||
+            std::find(expr.grouping.begin(), expr.grouping.end(), l.name) != expr.grouping.end()) {
+          continue;
+        }
+        key.append(l.name).push_back('\xfe');
+        key.append(l.value).push_back('\xff');
+      }
+    } else {
+      for (const std::string& name : expr.grouping) {
+        key.append(in[i].metric.Get(name)).push_back('\xff');
+      }
+    }
+    auto [it, inserted] = group_ids.try_emplace(key, static_cast<uint32_t>(groups.size()));
     if (inserted) {
-      groups.push_back(std::move(g));
+      groups.push_back(GroupLabels(in[i].metric, expr));
       group_drops_name.push_back(false);
     }
     group_of[i] = it->second;
