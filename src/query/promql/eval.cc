@@ -485,7 +485,7 @@ std::string MatchGroupString(const Labels& labels, const VectorMatching& matchin
         std::find(matching.labels.begin(), matching.labels.end(), l.name) != matching.labels.end();
     if (matching.on ? listed : (!listed && l.name != kMetricNameLabel)) kept.push_back(l);
   }
-  return Labels(std::move(kept)).ToString();
+  return LabelsString(Labels(std::move(kept)));
 }
 
 // Per step: the (series, value) pairs of a StepMatrix present at that step.
@@ -631,8 +631,8 @@ Result<EvalValue> Evaluator::EvalVectorBinary(const BinaryExpr& expr, EvalValue 
             "found duplicate series for the match group {} on the {} hand-side of the operation: "
             "[{}, {}];many-to-many matching not allowed: matching labels must be unique on one "
             "side",
-            MatchGroupString(b.metric, matching), swap ? "left" : "right", a.metric.ToString(),
-            b.metric.ToString()));
+            MatchGroupString(b.metric, matching), swap ? "left" : "right", LabelsString(a.metric),
+            LabelsString(b.metric)));
       }
       one_stamp[sig] = stamp;
       one_entry[sig] = e.series;

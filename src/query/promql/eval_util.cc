@@ -5,8 +5,23 @@
 #include <unordered_map>
 
 #include "model/metric.h"
+#include "query/promql/lexer.h"
 
 namespace otelite::promql {
+
+std::string LabelsString(const Labels& labels) {
+  std::string out = "{";
+  bool first = true;
+  for (const Label& l : labels.items()) {
+    if (!first) out += ", ";
+    first = false;
+    out += l.name;
+    out += "=";
+    out += QuoteString(l.value);
+  }
+  out += "}";
+  return out;
+}
 
 bool ApplyBinaryOp(BinaryOp op, double lhs, double rhs, double* value) {
   *value = lhs;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/labels.h"
@@ -13,6 +14,10 @@
 #include "query/promql/eval.h"
 
 namespace otelite::promql {
+
+// A label set as Prometheus prints it in error messages: {__name__="up", job="a"} (every label,
+// the name included, in order; values quoted).
+std::string LabelsString(const Labels& labels);
 
 // Floor division for possibly negative times.
 inline int64_t FloorDiv(int64_t a, int64_t b) {
