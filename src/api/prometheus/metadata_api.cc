@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "api/prometheus/params.h"
+#include "core/units.h"
 #include "query/promql/parser.h"
 
 namespace otelite::api::prom {
@@ -193,6 +194,12 @@ void RegisterMetadataApi(Queryable* metrics, RuntimeInfo runtime, Router* router
     String(w, start);
     w.Key("CWD");
     w.String(cwd);
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    w.Key("hostname");
+    w.String(host);
+    w.Key("serverTime");
+    String(w, Rfc3339(NowUnixMillis()));
     w.Key("reloadConfigSuccess");
     w.Bool(true);
     w.Key("lastConfigTime");
@@ -203,6 +210,8 @@ void RegisterMetadataApi(Queryable* metrics, RuntimeInfo runtime, Router* router
     w.Int(0);
     w.Key("GOMAXPROCS");
     w.Uint(std::thread::hardware_concurrency());
+    w.Key("GOMEMLIMIT");  // Go's "no limit", as a Prometheus without GOMEMLIMIT reports it
+    w.Int64(std::numeric_limits<int64_t>::max());
     w.Key("GOGC");
     w.String("");
     w.Key("GODEBUG");
