@@ -45,8 +45,9 @@ for signal in metrics logs; do
 done
 echo "details: $results"
 
-# Engine micro-benchmarks (Google Benchmark): metrics storage, OpenMetrics and PromQL parsing.
-for micro in tsdb_bench openmetrics_parse_bench promql_parse_bench; do
+# Engine micro-benchmarks (Google Benchmark): metrics storage, OpenMetrics and PromQL parsing,
+# PromQL evaluation of the Overview's queries.
+for micro in tsdb_bench openmetrics_parse_bench promql_parse_bench promql_eval_bench; do
   if [[ -x $build/bench/$micro ]]; then
     echo "== $micro"
     "$build/bench/$micro" --benchmark_min_time=0.2 || status=1
@@ -57,5 +58,13 @@ done
 if [[ -x $build/bench/tsdb_disk ]]; then
   echo "== tsdb_disk (100 developers x 8 days)"
   "$build/bench/tsdb_disk" || status=1
+fi
+# The Overview dashboard side by side with Debian's Prometheus 2.42 on the same data (minutes:
+# promtool import and Prometheus's compaction): per-query latency and the otelite/Prometheus
+# ratio. Set BASELINE=0 to leave it out.
+if [[ ${BASELINE:-1} == 1 && -x $build/bench/claude_dataset ]] && command -v prometheus >/dev/null; then
+  echo "== Overview dashboard: otelite vs Prometheus 2.42 (scripts/storage_baseline.sh, 100 x 8)"
+  bash "$(dirname "${BASH_SOURCE[0]}")/storage_baseline.sh" "$build/bench/claude_dataset" 100 8 ||
+    status=1
 fi
 exit $status
