@@ -359,7 +359,7 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
           r = Deriv(w);
           break;
         case RangeFn::kPredictLinear:
-          r = PredictLinear(w, window.has_at ? ev->StepTime(k) : ev->StepTime(k), rc.scalar1[k]);
+          r = PredictLinear(w, ev->StepTime(k), rc.scalar1[k]);  // from the evaluation time, @ or not
           break;
         case RangeFn::kSmoothing:
           r = DoubleExponentialSmoothing(w, rc.scalar1[k], rc.scalar2[k]);
@@ -435,8 +435,10 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
     if (!keeps_name) ev->DropName(&es);
     if (Status st = ev->AddSamples(es.points.size()); !st.ok()) return st;
     out.series.push_back(std::move(es));
-    ev->ReleaseSamples(rs.points.size());
   }
+  uint64_t input_samples = 0;
+  for (const RangeSeries& rs : *input) input_samples += rs.points.size();
+  ev->ReleaseSamples(input_samples);
   if (!keeps_name && !ev->ctx()->options->delayed_name_removal) {
     if (Status st = CheckUniqueLabels(out.series); !st.ok()) return st;
   }
