@@ -179,6 +179,37 @@ TEST(TsdbHead, SelectsWithEveryMatcherKind) {
       head.NewQuerier()->Select(2 * kMin, 3 * kMin, {M(MatchType::kEqual, "job", "a")})->empty());
 }
 
+// Selection stays in label order while series arrive between queries in any order and old ones
+// leave with Truncate (the head keeps each series' rank instead of sorting label sets per query).
+TEST(TsdbHead, SelectionStaysInLabelOrderAcrossNewAndRemovedSeries) {
+  Head head({}, nullptr);
+  auto series = [](int i) {
+    return L({{"__name__", "x"}, {"id", std::to_string((i * 7919) % 1000)}, {"z", "1"}});
+  };
+  auto check_sorted = [&](size_t want) {
+    auto set = head.NewQuerier()->Select(0, INT64_MAX, {M(MatchType::kEqual, "__name__", "x")});
+    ASSERT_TRUE(set.ok());
+    ASSERT_EQ(set->size(), want);
+    for (size_t i = 1; i < set->size(); ++i) {
+      ASSERT_LT((*set)[i - 1]->labels(), (*set)[i]->labels()) << "at " << i;
+    }
+  };
+  for (int round = 0; round < 4; ++round) {  // 250 new series per round, old ones at t = round
+    std::vector<std::tuple<Labels, int64_t, double>> samples;
+    for (int i = round * 250; i < (round + 1) * 250; ++i) {
+      samples.emplace_back(series(i), (round + 1) * kMin, 1.0);
+    }
+    ASSERT_TRUE(head.Append(Batch(samples)).ok());
+    check_sorted(static_cast<size_t>((round + 1) * 250));
+  }
+  // The first round's series leave (their only sample is before 2 min); the rest stay ordered,
+  // and series arriving afterwards are merged in.
+  EXPECT_EQ(head.Truncate(2 * kMin), 250u);
+  check_sorted(750);
+  ASSERT_TRUE(head.Append(Batch({{series(0), 9 * kMin, 2.0}, {series(1), 9 * kMin, 2.0}})).ok());
+  check_sorted(752);
+}
+
 TEST(TsdbHead, LabelNamesAndValues) {
   Head head({}, nullptr);
   ASSERT_TRUE(head.Append(Batch({{kA, kMin, 1}, {kB, 5 * kMin, 2}})).ok());

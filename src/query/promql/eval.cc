@@ -71,6 +71,14 @@ Evaluator::Evaluator(EvalContext* ctx, int64_t start, int64_t end, int64_t inter
   steps_ = static_cast<size_t>((end_ - start_) / interval_) + 1;
 }
 
+std::pair<size_t, size_t> Evaluator::StepsBetween(int64_t from, int64_t to) const {
+  if (to < start_ || from > end_ || to < from) return {0, 0};
+  const size_t begin =
+      from <= start_ ? 0 : static_cast<size_t>((from - start_ + interval_ - 1) / interval_);
+  const size_t end = std::min(steps_, static_cast<size_t>((to - start_) / interval_) + 1);
+  return {begin, std::max(begin, end)};
+}
+
 Status Evaluator::CheckDeadline() const {
   if (ctx_->has_deadline && std::chrono::steady_clock::now() > ctx_->deadline) {
     return TimeoutError();
@@ -87,20 +95,19 @@ Status Evaluator::AddSamples(uint64_t n) {
 
 void Evaluator::ReleaseSamples(uint64_t n) { ctx_->samples -= std::min(n, ctx_->samples); }
 
-void Evaluator::DropName(EvalSeries* series) const {
-  if (ctx_->options->delayed_name_removal) {
-    series->drop_name = true;
-  } else {
-    series->metric = WithoutName(series->metric);
+void Evaluator::MaterializeNames(StepMatrix* series) const {
+  if (ctx_->options->delayed_name_removal) return;
+  for (EvalSeries& s : *series) {
+    if (s.drop_name) {
+      s.metric = WithoutName(s.metric);
+      s.drop_name = false;
+    }
   }
 }
 
-void Evaluator::DropName(RangeSeries* series) const {
-  if (ctx_->options->delayed_name_removal) {
-    series->drop_name = true;
-  } else {
-    series->metric = WithoutName(series->metric);
-  }
+Status Evaluator::CheckUnique(StepMatrix* series) const {
+  if (ctx_->options->delayed_name_removal) return Status::Ok();  // checked at the end
+  return CheckUniqueVisibleLabels(series);
 }
 
 Result<int64_t> Evaluator::ResolveDuration(int64_t constant_ms, const DurationExpr* expr) const {
@@ -185,7 +192,11 @@ Result<EvalValue> Evaluator::EvalVectorSelector(const VectorSelector& vs, bool s
         for (size_t k = 0; k < steps_; ++k) es.points.push_back({StepTime(k), v});
       }
     } else {
-      for (size_t k = 0; k < steps_; ++k) {
+      // Only the steps whose lookback window can hold one of the samples.
+      const auto [begin, end] = raw.empty() ? std::pair<size_t, size_t>{0, 0}
+                                            : StepsBetween(raw.front().t + *offset,
+                                                           raw.back().t + *offset + lookback - 1);
+      for (size_t k = begin; k < end; ++k) {
         const int64_t ts = StepTime(k);
         if (value_at(ts - *offset, &v)) es.points.push_back({ts, v});
       }
@@ -369,9 +380,7 @@ Result<EvalValue> Evaluator::EvalUnary(const UnaryExpr& expr) {
     for (FPoint& p : s.points) p.v = -p.v;
     DropName(&s);
   }
-  if (!ctx_->options->delayed_name_removal) {
-    if (Status st = CheckUniqueLabels(value->series); !st.ok()) return st;
-  }
+  if (Status st = CheckUnique(&value->series); !st.ok()) return st;
   return value;
 }
 
@@ -428,8 +437,8 @@ Result<EvalValue> Evaluator::EvalBinary(const BinaryExpr& expr) {
       if (drop) DropName(&s);
     }
     std::erase_if(vec.series, [](const EvalSeries& s) { return s.points.empty(); });
-    if (drop && !ctx_->options->delayed_name_removal) {
-      if (Status st = CheckUniqueLabels(vec.series); !st.ok()) return st;
+    if (drop) {
+      if (Status st = CheckUnique(&vec.series); !st.ok()) return st;
     }
     return vec;
   }
@@ -446,11 +455,12 @@ class Signatures {
  public:
   Signatures(const VectorMatching& matching) : matching_(matching) {}
 
-  uint32_t Of(const Labels& labels) {
+  // `hide_name`: the series' name counts as absent (dropped).
+  uint32_t Of(const Labels& labels, bool hide_name) {
     std::string key;
     if (matching_.on) {
       for (const std::string& name : matching_.labels) {
-        std::string_view v = labels.Get(name);
+        std::string_view v = hide_name && name == kMetricNameLabel ? "" : labels.Get(name);
         key.append(v);
         key.push_back('\xff');
       }
@@ -508,8 +518,12 @@ Result<EvalValue> Evaluator::EvalSetOperation(const BinaryExpr& expr, EvalValue 
                                               EvalValue rhs) {
   Signatures sigs(expr.matching);
   std::vector<uint32_t> lsig(lhs.series.size()), rsig(rhs.series.size());
-  for (size_t i = 0; i < lhs.series.size(); ++i) lsig[i] = sigs.Of(lhs.series[i].metric);
-  for (size_t i = 0; i < rhs.series.size(); ++i) rsig[i] = sigs.Of(rhs.series[i].metric);
+  for (size_t i = 0; i < lhs.series.size(); ++i) {
+    lsig[i] = sigs.Of(lhs.series[i].metric, HidesName(lhs.series[i]));
+  }
+  for (size_t i = 0; i < rhs.series.size(); ++i) {
+    rsig[i] = sigs.Of(rhs.series[i].metric, HidesName(rhs.series[i]));
+  }
   auto lsteps = ByStep(lhs.series, *this);
   auto rsteps = ByStep(rhs.series, *this);
   std::vector<uint64_t> seen(sigs.size(), 0);  // step stamp + 1 when the signature is present
@@ -599,8 +613,9 @@ Result<EvalValue> Evaluator::EvalVectorBinary(const BinaryExpr& expr, EvalValue 
 
   Signatures sigs(matching);
   std::vector<uint32_t> many_sig(many.size()), one_sig(one.size());
-  for (size_t i = 0; i < many.size(); ++i) many_sig[i] = sigs.Of(many[i].metric);
-  for (size_t i = 0; i < one.size(); ++i) one_sig[i] = sigs.Of(one[i].metric);
+  for (size_t i = 0; i < many.size(); ++i)
+    many_sig[i] = sigs.Of(many[i].metric, HidesName(many[i]));
+  for (size_t i = 0; i < one.size(); ++i) one_sig[i] = sigs.Of(one[i].metric, HidesName(one[i]));
   auto many_steps = ByStep(many, *this);
   auto one_steps = ByStep(one, *this);
 
@@ -667,8 +682,8 @@ Result<EvalValue> Evaluator::EvalVectorBinary(const BinaryExpr& expr, EvalValue 
         if (many_series >= 0) {
           const EvalSeries& m = many[many_series];
           labels = ResultLabels(m.metric, one_series >= 0 ? one[one_series].metric : Labels(),
-                                matching, drop_name && !delayed);
-          marked = m.drop_name || (drop_name && delayed);
+                                matching, (drop_name && !delayed) || HidesName(m));
+          marked = delayed && (m.drop_name || drop_name);
         } else {
           // Only the "one" side is there: its labels, reduced as a one-to-one result, unnamed.
           VectorMatching reduced = matching;

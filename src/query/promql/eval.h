@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/labels.h"
@@ -97,6 +98,8 @@ class Evaluator {
   int64_t end() const { return end_; }
   int64_t interval() const { return interval_; }
   int64_t StepTime(size_t k) const { return start_ + static_cast<int64_t>(k) * interval_; }
+  // The steps [begin, end) whose time lies in [from, to] (empty when none).
+  std::pair<size_t, size_t> StepsBetween(int64_t from, int64_t to) const;
   size_t StepIndex(int64_t t) const { return static_cast<size_t>((t - start_) / interval_); }
   EvalContext* ctx() const { return ctx_; }
 
@@ -105,9 +108,21 @@ class Evaluator {
   Status AddSamples(uint64_t n);
   void ReleaseSamples(uint64_t n);
 
-  // Removes the metric name now, or marks it for removal (delayed name removal).
-  void DropName(EvalSeries* series) const;
-  void DropName(RangeSeries* series) const;
+  // Marks the metric name for removal. With delayed name removal the name stays visible until
+  // the end (Prometheus's feature); otherwise it is gone at once for every reader (HidesName), and
+  // the label set is only rebuilt without it when the result is final or a label function needs
+  // it, which saves a copy of every series' labels.
+  void DropName(EvalSeries* series) const { series->drop_name = true; }
+  void DropName(RangeSeries* series) const { series->drop_name = true; }
+  // Whether a series' name counts as absent now (dropped, and not delayed).
+  bool HidesName(const EvalSeries& s) const {
+    return s.drop_name && !ctx_->options->delayed_name_removal;
+  }
+  // Rebuilds the labels of series whose name is hidden without it (immediate mode only).
+  void MaterializeNames(StepMatrix* series) const;
+  // After names were dropped: two series whose visible labels are now equal become one, or fail
+  // as Prometheus does when they have values at the same step.
+  Status CheckUnique(StepMatrix* series) const;
 
   // Evaluates a scalar-typed argument (one value per step).
   Result<std::vector<double>> EvalScalarArg(const Expr& expr);

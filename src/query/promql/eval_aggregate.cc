@@ -14,7 +14,8 @@
 namespace otelite::promql {
 namespace {
 
-Labels GroupLabels(const Labels& labels, const AggregateExpr& expr) {
+// `hide_name`: the series' name counts as absent (dropped).
+Labels GroupLabels(const Labels& labels, const AggregateExpr& expr, bool hide_name) {
   std::vector<Label> out;
   if (expr.without) {
     for (const Label& l : labels.items()) {
@@ -26,6 +27,7 @@ Labels GroupLabels(const Labels& labels, const AggregateExpr& expr) {
     }
   } else {
     for (const std::string& name : expr.grouping) {
+      if (hide_name && name == kMetricNameLabel) continue;
       std::string_view v = labels.Get(name);
       if (!v.empty()) out.push_back({name, std::string(v)});
     }
@@ -103,12 +105,13 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& expr) {
       }
     } else {
       for (const std::string& name : expr.grouping) {
-        key.append(in[i].metric.Get(name)).push_back('\xff');
+        if (!(HidesName(in[i]) && name == kMetricNameLabel)) key.append(in[i].metric.Get(name));
+        key.push_back('\xff');
       }
     }
     auto [it, inserted] = group_ids.try_emplace(key, static_cast<uint32_t>(groups.size()));
     if (inserted) {
-      groups.push_back(GroupLabels(in[i].metric, expr));
+      groups.push_back(GroupLabels(in[i].metric, expr, HidesName(in[i])));
       group_drops_name.push_back(false);
     }
     group_of[i] = it->second;

@@ -9,6 +9,7 @@
 #include <map>
 #include <numbers>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "model/metric.h"
@@ -359,7 +360,8 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
           r = Deriv(w);
           break;
         case RangeFn::kPredictLinear:
-          r = PredictLinear(w, ev->StepTime(k), rc.scalar1[k]);  // from the evaluation time, @ or not
+          r = PredictLinear(w, ev->StepTime(k),
+                            rc.scalar1[k]);  // from the evaluation time, @ or not
           break;
         case RangeFn::kSmoothing:
           r = DoubleExponentialSmoothing(w, rc.scalar1[k], rc.scalar2[k]);
@@ -425,7 +427,16 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
         for (size_t k = 0; k < ev->steps(); ++k) es.points.push_back({ev->StepTime(k), v});
       }
     } else {
-      for (size_t k = 0; k < ev->steps(); ++k) {
+      // Only the steps whose window (ref − range, ref] can hold one of the samples: ref at or
+      // after the first and before the last + range (for anchored and smoothed windows too).
+      size_t begin = 0, end = ev->steps();
+      if (!window.has_at) {
+        std::tie(begin, end) =
+            pts.empty() ? std::pair<size_t, size_t>{0, 0}
+                        : ev->StepsBetween(pts.front().t + window.offset_ms,
+                                           pts.back().t + window.offset_ms + window.range_ms - 1);
+      }
+      for (size_t k = begin; k < end; ++k) {
         const int64_t ref = (window.has_at ? window.at_ms : ev->StepTime(k)) - window.offset_ms;
         if (window.has_at) lo = hi = 0;
         if (compute(k, ref, &v)) es.points.push_back({ev->StepTime(k), v});
@@ -439,8 +450,8 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
   uint64_t input_samples = 0;
   for (const RangeSeries& rs : *input) input_samples += rs.points.size();
   ev->ReleaseSamples(input_samples);
-  if (!keeps_name && !ev->ctx()->options->delayed_name_removal) {
-    if (Status st = CheckUniqueLabels(out.series); !st.ok()) return st;
+  if (!keeps_name) {
+    if (Status st = ev->CheckUnique(&out.series); !st.ok()) return st;
   }
   if (is_rate_family && (fn == RangeFn::kRate || fn == RangeFn::kIncrease)) {
     for (const RangeSeries& rs : *input) {
@@ -634,9 +645,7 @@ Result<EvalValue> Evaluator::EvalCall(const Call& call) {
       input = EvalVectorSelector(*vs, true);
       if (!input.ok()) return input.status();
       for (EvalSeries& s : input->series) DropName(&s);
-      if (!ctx_->options->delayed_name_removal) {
-        if (Status st = CheckUniqueLabels(input->series); !st.ok()) return st;
-      }
+      if (Status st = CheckUnique(&input->series); !st.ok()) return st;
       return input;
     }
   }
@@ -692,6 +701,7 @@ Result<EvalValue> Evaluator::EvalCall(const Call& call) {
       if (!s.ok()) return s.status();
       labels.push_back(s->string);
     }
+    MaterializeNames(&in);
     if (steps_ == 1) {
       const bool desc = name == "sort_by_label_desc";
       std::stable_sort(in.begin(), in.end(), [&](const EvalSeries& a, const EvalSeries& b) {
@@ -776,9 +786,7 @@ Result<EvalValue> Evaluator::EvalCall(const Call& call) {
     DropName(&s);
   }
   std::erase_if(in, [](const EvalSeries& s) { return s.points.empty(); });
-  if (!ctx_->options->delayed_name_removal) {
-    if (Status st = CheckUniqueLabels(in); !st.ok()) return st;
-  }
+  if (Status st = CheckUnique(&in); !st.ok()) return st;
   return input;
 }
 
@@ -1042,6 +1050,7 @@ Result<EvalValue> EvalLabelFunction(Evaluator* ev, const Call& call) {
   }
   auto input = ev->Eval(*call.args[0]);
   if (!input.ok()) return input.status();
+  ev->MaterializeNames(&input->series);  // the source may be __name__
   std::unordered_map<Labels, Labels, LabelsHash> cache;
   for (EvalSeries& s : input->series) {
     if (s.drop_name && dst != kMetricNameLabel) {

@@ -124,6 +124,60 @@ Status CheckUniqueLabels(StepMatrix& series) {
   return Status::Ok();
 }
 
+namespace {
+
+// A hash of the labels a reader sees: without the name when it was dropped.
+uint64_t VisibleHash(const EvalSeries& s) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (const Label& l : s.metric.items()) {
+    if (s.drop_name && l.name == kMetricNameLabel) continue;
+    h ^= std::hash<std::string_view>{}(l.name) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h ^= std::hash<std::string_view>{}(l.value) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  }
+  return h;
+}
+
+bool VisibleEqual(const EvalSeries& a, const EvalSeries& b) {
+  auto next = [](const EvalSeries& s, size_t i) {
+    const auto& items = s.metric.items();
+    while (i < items.size() && s.drop_name && items[i].name == kMetricNameLabel) ++i;
+    return i;
+  };
+  const auto& x = a.metric.items();
+  const auto& y = b.metric.items();
+  size_t i = next(a, 0), j = next(b, 0);
+  while (i < x.size() && j < y.size()) {
+    if (x[i] != y[j]) return false;
+    i = next(a, i + 1);
+    j = next(b, j + 1);
+  }
+  return i == x.size() && j == y.size();
+}
+
+}  // namespace
+
+Status CheckUniqueVisibleLabels(StepMatrix* series) {
+  std::unordered_multimap<uint64_t, size_t> seen;
+  seen.reserve(series->size());
+  bool collide = false;
+  for (size_t i = 0; i < series->size() && !collide; ++i) {
+    const uint64_t h = VisibleHash((*series)[i]);
+    auto range = seen.equal_range(h);
+    for (auto it = range.first; it != range.second; ++it) {
+      if (VisibleEqual((*series)[it->second], (*series)[i])) collide = true;
+    }
+    seen.emplace(h, i);
+  }
+  if (!collide) return Status::Ok();
+  for (EvalSeries& s : *series) {
+    if (s.drop_name) {
+      s.metric = WithoutName(s.metric);
+      s.drop_name = false;
+    }
+  }
+  return CheckUniqueLabels(*series);
+}
+
 bool SmoothedValueAt(std::span<const FPoint> raw, size_t next, int64_t ref, int64_t lookback,
                      double* value) {
   if (next == 0) return false;

@@ -40,6 +40,9 @@ Labels ResultLabels(const Labels& many, const Labels& one, const VectorMatching&
 // Prometheus's "vector cannot contain metrics with the same labelset" when two have a value at
 // the same step.
 Status CheckUniqueLabels(StepMatrix& series);
+// The same where a series marked drop_name counts without its name (immediate name removal);
+// the labels are only rebuilt when two series do collide.
+Status CheckUniqueVisibleLabels(StepMatrix* series);
 
 // The value of a `smoothed` instant selector at `ref`: the sample at ref, else the linear
 // interpolation between the samples around it (the one after at most `lookback` away), else the

@@ -94,9 +94,41 @@ std::shared_ptr<MemSeries> Head::CreateSeries(uint64_t ref, const Labels& labels
     wal_->Buffer(kWalSeries, payload);
   }
   index_.Add(ref, labels);
+  {
+    std::lock_guard lock(order_mu_);
+    order_pending_.push_back(series);
+  }
   series_count_.fetch_add(1, std::memory_order_relaxed);
   series_created_.fetch_add(1, std::memory_order_relaxed);
   return series;
+}
+
+void Head::SortByLabels(std::vector<std::shared_ptr<MemSeries>>* series) const {
+  std::vector<std::pair<uint32_t, std::shared_ptr<MemSeries>>> ranked;
+  ranked.reserve(series->size());
+  {
+    std::lock_guard lock(order_mu_);
+    if (!order_pending_.empty()) {
+      auto by_labels = [](const MemSeries* a, const MemSeries* b) { return a->labels < b->labels; };
+      std::vector<MemSeries*> fresh;
+      fresh.reserve(order_pending_.size());
+      for (const auto& s : order_pending_) fresh.push_back(s.get());
+      std::sort(fresh.begin(), fresh.end(), by_labels);
+      std::vector<MemSeries*> merged;
+      merged.reserve(ordered_.size() + fresh.size());
+      std::merge(ordered_.begin(), ordered_.end(), fresh.begin(), fresh.end(),
+                 std::back_inserter(merged), by_labels);
+      ordered_ = std::move(merged);
+      for (size_t i = 0; i < ordered_.size(); ++i) {
+        ordered_[i]->order_rank = static_cast<uint32_t>(i);
+      }
+      order_pending_.clear();
+    }
+    for (auto& s : *series) ranked.emplace_back(s->order_rank, std::move(s));
+  }
+  std::sort(ranked.begin(), ranked.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < ranked.size(); ++i) (*series)[i] = std::move(ranked[i].second);
 }
 
 bool Head::Contains(const Labels& labels) const {
@@ -500,6 +532,9 @@ size_t Head::Truncate(int64_t before) {
   std::lock_guard append_lock(append_mu_);
   if (min_valid_t_.load() < before) min_valid_t_.store(before);
   std::vector<std::pair<uint64_t, Labels>> gone;
+  // The removed series stay alive until they have left the label order (ordered_ holds raw
+  // pointers).
+  std::vector<std::shared_ptr<MemSeries>> gone_series;
   uint64_t dropped_chunks = 0, dropped_bytes = 0;
   ForEachSeries([&](const std::shared_ptr<MemSeries>& s) {
     std::lock_guard lock(s->mu);
@@ -517,6 +552,7 @@ size_t Head::Truncate(int64_t before) {
     if (s->sealed.empty() && !s->open && s->ooo.empty()) {
       s->removed = true;
       gone.emplace_back(s->ref, s->labels);
+      gone_series.push_back(s);
       s->min_t = std::numeric_limits<int64_t>::max();
       return;
     }
@@ -546,6 +582,14 @@ size_t Head::Truncate(int64_t before) {
     rs.by_ref.erase(ref);
   }
   index_.Remove(gone);
+  if (!gone.empty()) {
+    // Removed series leave the label order before anything can free them; ranks of the rest
+    // keep their relative order, which is all SortByLabels needs.
+    std::lock_guard lock(order_mu_);
+    std::erase_if(ordered_, [](const MemSeries* s) { return s->removed; });
+    std::erase_if(order_pending_, [](const auto& s) { return s->removed; });
+    for (size_t i = 0; i < ordered_.size(); ++i) ordered_[i]->order_rank = static_cast<uint32_t>(i);
+  }
   series_count_.fetch_sub(gone.size(), std::memory_order_relaxed);
   series_removed_.fetch_add(gone.size(), std::memory_order_relaxed);
   sealed_chunks_.fetch_sub(dropped_chunks, std::memory_order_relaxed);
@@ -635,6 +679,7 @@ class HeadQuerier : public Querier {
     if (mint > maxt || head_->MinTime() > maxt || head_->MaxTime() < mint) return out;
     std::vector<std::shared_ptr<MemSeries>> series;
     Collect(matchers, &series);
+    head_->SortByLabels(&series);
     for (const auto& s : series) {
       std::vector<ChunkView> chunks;
       std::shared_ptr<std::vector<Sample>> extra;
@@ -660,9 +705,7 @@ class HeadQuerier : public Querier {
       out.push_back(std::make_unique<ChunkSeries>(s->labels, std::move(chunks), std::move(extra),
                                                   mint, maxt));
     }
-    std::sort(out.begin(), out.end(),
-              [](const auto& a, const auto& b) { return a->labels() < b->labels(); });
-    return out;
+    return out;  // in label order (SortByLabels)
   }
 
   Result<std::vector<std::string>> LabelNames(int64_t mint, int64_t maxt,

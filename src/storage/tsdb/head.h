@@ -69,7 +69,8 @@ struct MemSeries {
   int64_t max_t = std::numeric_limits<int64_t>::min();  // newest in-order sample
   double last_v = 0;
   int64_t min_t = std::numeric_limits<int64_t>::max();  // oldest sample held
-  bool removed = false;  // left the head (its data was persisted); set under the append lock
+  bool removed = false;     // left the head (its data was persisted); set under the append lock
+  uint32_t order_rank = 0;  // position in label order (Head::SortByLabels), under its lock
   // Append-lock scratch: the newest timestamp accepted in the batch being validated.
   uint64_t pending_epoch = 0;
   int64_t pending_max_t = 0;
@@ -136,6 +137,11 @@ class Head {
   const PostingsIndex& index() const { return index_; }
   // The live series among `refs` (series removed meanwhile are skipped).
   void ForRefs(const Postings& refs, std::vector<std::shared_ptr<MemSeries>>* out) const;
+  // Sorts series of this head by their labels without comparing label sets: the head keeps every
+  // series' rank in label order, merging the series created since the last call first (a sort of
+  // the new ones and one pass over all). Queries select thousands of series that share long label
+  // prefixes, where comparing label sets was most of a query's time.
+  void SortByLabels(std::vector<std::shared_ptr<MemSeries>>* series) const;
 
  private:
   enum class Applied { kAppended, kDuplicate, kConflict };
@@ -173,6 +179,11 @@ class Head {
   std::atomic<uint64_t> samples_appended_{0};
   std::atomic<uint64_t> sealed_chunks_{0};
   std::atomic<uint64_t> sealed_bytes_{0};
+  // Label order of the live series (raw pointers: removed series leave it in Truncate) and the
+  // series created since it was last brought up to date.
+  mutable std::mutex order_mu_;
+  mutable std::vector<MemSeries*> ordered_;
+  mutable std::vector<std::shared_ptr<MemSeries>> order_pending_;
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RejectReason::kCount)> rejected_{};
   uint64_t replay_orphans_ = 0;
   uint64_t replay_samples_ = 0;
