@@ -653,9 +653,11 @@ Result<EvalValue> Evaluator::EvalVectorBinary(const BinaryExpr& expr, EvalValue 
       one_entry[sig] = e.series;
       one_value[sig] = e.v;
     }
-    // fill() / fill_left() / fill_right(): the value taken for a missing side.
-    const std::optional<double>& fill_one = swap ? matching.fill_lhs : matching.fill_rhs;
-    const std::optional<double>& fill_many = swap ? matching.fill_rhs : matching.fill_lhs;
+    // fill() / fill_left() / fill_right(): the value taken for a missing side. As in Prometheus,
+    // fill_right() stands in for a missing "one" side and fill_left() for a missing "many" side,
+    // also for group_right (where the "one" side is the left).
+    const std::optional<double>& fill_one = matching.fill_rhs;
+    const std::optional<double>& fill_many = matching.fill_lhs;
     // Computes one result; `many_series`/`one_series` < 0 when that side was filled in.
     auto emit = [&](int64_t many_series, int64_t one_series, double mv, double ov) -> Status {
       const double l = swap ? ov : mv;

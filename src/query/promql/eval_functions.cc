@@ -211,6 +211,34 @@ std::string ExpandReplacement(std::string_view replacement, const RE2& re,
   return out;
 }
 
+// Natural order, as sort_by_label() sorts: runs of digits compare as numbers ("2" < "10",
+// "1.2.3" < "1.11.3"), the rest byte by byte.
+int NaturalCompare(std::string_view a, std::string_view b) {
+  size_t i = 0, j = 0;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      size_t ie = i, je = j;
+      while (ie < a.size() && digit(a[ie])) ++ie;
+      while (je < b.size() && digit(b[je])) ++je;
+      std::string_view x = a.substr(i, ie - i), y = b.substr(j, je - j);
+      while (x.size() > 1 && x.front() == '0') x.remove_prefix(1);
+      while (y.size() > 1 && y.front() == '0') y.remove_prefix(1);
+      if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
+      if (int c = x.compare(y); c != 0) return c < 0 ? -1 : 1;
+      i = ie;
+      j = je;
+      continue;
+    }
+    if (a[i] != b[j])
+      return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]) ? -1 : 1;
+    ++i;
+    ++j;
+  }
+  if (i == a.size() && j == b.size()) return 0;
+  return i == a.size() ? -1 : 1;
+}
+
 // Any non-empty valid UTF-8 text is a label name in Prometheus 3.
 bool ValidLabelName(std::string_view name) {
   if (name.empty()) return false;
@@ -706,8 +734,8 @@ Result<EvalValue> Evaluator::EvalCall(const Call& call) {
       const bool desc = name == "sort_by_label_desc";
       std::stable_sort(in.begin(), in.end(), [&](const EvalSeries& a, const EvalSeries& b) {
         for (const std::string& l : labels) {
-          auto x = a.metric.Get(l), y = b.metric.Get(l);
-          if (x != y) return desc ? x > y : x < y;
+          const int c = NaturalCompare(a.metric.Get(l), b.metric.Get(l));
+          if (c != 0) return desc ? c > 0 : c < 0;
         }
         return desc ? b.metric < a.metric : a.metric < b.metric;
       });
@@ -908,7 +936,10 @@ Result<EvalValue> EvalHistogramFunction(Evaluator* ev, const Call& call) {
         for (const Label& l : s.metric.items()) b.Set(l.name, l.value);
         for (const FPoint& p : s.points) {
           LabelsBuilder with = b;
-          with.Set(label->string, FormatFloatPlain((*q)[ev->StepIndex(p.t)]));
+          // The quantile as Prometheus writes it there: "0.25", and "0.0" / "1.0" for whole ones.
+          std::string text = FormatFloatPlain((*q)[ev->StepIndex(p.t)]);
+          if (text.find_first_of(".IN") == std::string::npos) text += ".0";
+          with.Set(label->string, text);
           const uint32_t idx = collector.Intern(std::move(with).Build(), false);
           if (Status st = collector.Add(idx, p.t, p.v); !st.ok()) return st;
         }
@@ -959,9 +990,63 @@ Result<EvalValue> EvalInfo(Evaluator* ev, const Call& call, EvalValue input) {
     if (!target.ok()) return target.status();
     info.matchers.push_back(*target);
   } else {
+    // Name matchers that only exclude (!=, !~) pick among the info metrics (names ending in
+    // _info); a positive one names the info metrics itself.
+    const bool only_exclusions =
+        std::all_of(name_matchers.begin(), name_matchers.end(), [](const LabelMatcher& m) {
+          return m.type() == MatchType::kNotEqual || m.type() == MatchType::kRegexNoMatch;
+        });
+    if (only_exclusions) {
+      auto any_info =
+          LabelMatcher::Make(MatchType::kRegexMatch, std::string(kMetricNameLabel), ".+_info");
+      if (!any_info.ok()) return any_info.status();
+      info.matchers.push_back(*any_info);
+    }
     info.matchers.insert(info.matchers.end(), name_matchers.begin(), name_matchers.end());
   }
-  auto infos = ev->EvalVectorSelector(info, false);
+  // The info series are looked up at the time the input's samples come from: the @ and offset of
+  // its selector or subquery (nested offsets add up), not at the evaluation step.
+  {
+    const Expr* e = call.args[0].get();
+    int64_t offset = 0;
+    while (e != nullptr) {
+      if (const auto* p = e->As<ParenExpr>()) {
+        e = p->expr.get();
+      } else if (const auto* c = e->As<Call>()) {
+        const Expr* next = nullptr;
+        for (const auto& a : c->args) {
+          if (a->type() == ValueType::kVector || a->type() == ValueType::kMatrix) {
+            next = a.get();
+            break;
+          }
+        }
+        e = next;
+      } else if (const auto* ms = e->As<MatrixSelector>()) {
+        e = ms->selector.get();
+      } else if (const auto* vs = e->As<VectorSelector>()) {
+        auto o = ev->ResolveDuration(vs->offset_ms, vs->offset_expr.get());
+        offset += o.ok() ? *o : 0;
+        if (vs->at != AtModifier::kNone && info.at == AtModifier::kNone) {
+          info.at = AtModifier::kTimestamp;
+          info.at_ms = ev->ResolveAt(vs->at, vs->at_ms);
+        }
+        e = nullptr;
+      } else if (const auto* sq = e->As<SubqueryExpr>()) {
+        auto o = ev->ResolveDuration(sq->offset_ms, sq->offset_expr.get());
+        offset += o.ok() ? *o : 0;
+        if (sq->at != AtModifier::kNone && info.at == AtModifier::kNone) {
+          info.at = AtModifier::kTimestamp;
+          info.at_ms = ev->ResolveAt(sq->at, sq->at_ms);
+        }
+        e = sq->expr.get();
+      } else {
+        e = nullptr;
+      }
+    }
+    info.offset_ms = offset;
+  }
+  // Values are the info samples' own timestamps: of two series of one info metric, the newer wins.
+  auto infos = ev->EvalVectorSelector(info, true);
   if (!infos.ok()) return infos.status();
   const bool required = std::any_of(data_matchers.begin(), data_matchers.end(),
                                     [](const LabelMatcher& m) { return !m.MatchesEmpty(); });
@@ -971,27 +1056,61 @@ Result<EvalValue> EvalInfo(Evaluator* ev, const Call& call, EvalValue input) {
     by_identity[{std::string(s.metric.Get("instance")), std::string(s.metric.Get("job"))}]
         .push_back(&s);
   }
-  auto present_at = [](const EvalSeries& s, int64_t t) {
+  // The timestamp of an info series' sample seen at step t, or -inf when it has none there.
+  auto sample_time_at = [](const EvalSeries& s, int64_t t) {
     auto it = std::lower_bound(s.points.begin(), s.points.end(), t,
                                [](const FPoint& p, int64_t v) { return p.t < v; });
-    return it != s.points.end() && it->t == t;
+    return it != s.points.end() && it->t == t ? it->v : -INFINITY;
+  };
+  // Input series that are info metrics themselves are not enriched.
+  auto is_info_metric = [&](const EvalSeries& s) {
+    const std::string_view name = s.metric.Get(kMetricNameLabel);
+    if (name.empty() || ev->HidesName(s)) return false;
+    for (const LabelMatcher& m : info.matchers) {
+      if (m.name() == kMetricNameLabel && !m.Matches(name)) return false;
+    }
+    return true;
   };
   SeriesCollector collector;
   for (const EvalSeries& s : input.series) {
     auto found =
         by_identity.find({std::string(s.metric.Get("instance")), std::string(s.metric.Get("job"))});
+    const bool itself_info = is_info_metric(s);
     for (const FPoint& p : s.points) {
       std::vector<Label> labels = s.metric.items();
       bool matched = false;
+      std::map<std::string, std::string> added;  // from the info series, to find conflicts
+      if (itself_info) {
+        const uint32_t idx = collector.Intern(s.metric, s.drop_name);
+        if (Status st = collector.Add(idx, p.t, p.v); !st.ok()) return st;
+        continue;
+      }
       if (found != by_identity.end()) {
+        // Per info metric name, the series with the newest sample at this step.
+        std::map<std::string_view, std::pair<double, const EvalSeries*>> newest;
         for (const EvalSeries* i : found->second) {
-          if (!present_at(*i, p.t)) continue;
+          const double at = sample_time_at(*i, p.t);
+          if (at == -INFINITY) continue;
+          auto [it, inserted] = newest.try_emplace(i->metric.Get(kMetricNameLabel), at, i);
+          if (!inserted && at > it->second.first) it->second = {at, i};
+        }
+        for (const auto& [info_name, chosen] : newest) {
+          const EvalSeries* i = chosen.second;
           matched = true;
           for (const Label& l : i->metric.items()) {
             if (l.name == kMetricNameLabel || l.name == "instance" || l.name == "job") continue;
             if (!data_matchers.empty() &&
                 std::none_of(data_matchers.begin(), data_matchers.end(),
                              [&](const LabelMatcher& m) { return m.name() == l.name; })) {
+              continue;
+            }
+            if (auto [it, inserted] = added.emplace(l.name, l.value); !inserted) {
+              if (it->second != l.value) {
+                return ExecError(fmt::format(
+                    "conflicting label: info series for {{instance=\"{}\", job=\"{}\"}} give "
+                    "\"{}\" the values \"{}\" and \"{}\"",
+                    s.metric.Get("instance"), s.metric.Get("job"), l.name, it->second, l.value));
+              }
               continue;
             }
             if (std::any_of(labels.begin(), labels.end(),
