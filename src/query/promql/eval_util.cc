@@ -157,6 +157,19 @@ bool VisibleEqual(const EvalSeries& a, const EvalSeries& b) {
 }  // namespace
 
 Status CheckUniqueVisibleLabels(StepMatrix* series) {
+  // Series of a matrix have distinct label sets. If all of them lost the same name (the usual
+  // rate(x[…]) of one metric), the rest still tells them apart: nothing to check.
+  if (!series->empty()) {
+    const std::string_view name = series->front().metric.Get(kMetricNameLabel);
+    bool same = true;
+    for (const EvalSeries& s : *series) {
+      if (!s.drop_name || s.metric.Get(kMetricNameLabel) != name) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return Status::Ok();
+  }
   std::unordered_multimap<uint64_t, size_t> seen;
   seen.reserve(series->size());
   bool collide = false;
