@@ -15,6 +15,8 @@ namespace otelite::testing {
 
 int FreePort();
 std::string ReadFile(const std::string& path);
+// Percent-encodes everything but letters, digits and `_.-` (query-string values).
+std::string UrlEncode(const std::string& text);
 // ../shared (fixtures, conformance) when present, else empty.
 std::string SharedDir();
 

@@ -40,20 +40,6 @@ rapidjson::Document Json(const HttpResult& r) {
   return d;
 }
 
-std::string Encode(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '_' || c == '.' || c == '-') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 class PrometheusQuery : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -64,7 +50,7 @@ class PrometheusQuery : public ::testing::Test {
     SendGauges(*process_, t0_);
   }
   HttpResult Get(const std::string& path, const std::string& query, const std::string& rest) {
-    return HttpCall(process_->prometheus_port(), "GET", path + "?query=" + Encode(query) + rest);
+    return HttpCall(process_->prometheus_port(), "GET", path + "?query=" + UrlEncode(query) + rest);
   }
   std::unique_ptr<OteliteProcess> process_;
   int64_t t0_ = 0;
@@ -116,7 +102,7 @@ TEST_F(PrometheusQuery, RangeQueryGetAndPost) {
   }
   // The same as a form POST, step in seconds.
   auto post = HttpCall(process_->prometheus_port(), "POST", "/api/v1/query_range",
-                       "query=" + Encode("room_temperature{room=\"a\"} * 2") + "&start=" +
+                       "query=" + UrlEncode("room_temperature{room=\"a\"} * 2") + "&start=" +
                            std::to_string(t0_) + "&end=" + std::to_string(t0_ + 120) + "&step=60",
                        {{"Content-Type", "application/x-www-form-urlencoded"}});
   ASSERT_EQ(post.status, 200) << post.body;

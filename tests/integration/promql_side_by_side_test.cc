@@ -271,20 +271,6 @@ std::string Differ(const Answer& prom, const Answer& ours, bool ordered, const s
   return "";
 }
 
-std::string Encode(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '_' || c == '.' || c == '-') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 // Both servers on the same data, started once for the suite.
 class PromqlSideBySide : public ::testing::Test {
  protected:
@@ -377,10 +363,10 @@ TEST_F(PromqlSideBySide, SameAnswersAsDebianPrometheus) {
     const bool ordered = query.rfind("sort", 0) == 0;
     std::vector<std::string> targets;
     for (const std::string& t : instants) {
-      targets.push_back("/api/v1/query?query=" + Encode(query) + "&time=" + t);
+      targets.push_back("/api/v1/query?query=" + UrlEncode(query) + "&time=" + t);
     }
     for (const std::string& step : steps) {
-      targets.push_back("/api/v1/query_range?query=" + Encode(query) +
+      targets.push_back("/api/v1/query_range?query=" + UrlEncode(query) +
                         "&start=" + std::to_string(kStart) + ".250&end=" + std::to_string(kEnd) +
                         ".250&step=" + step);
     }
@@ -472,7 +458,7 @@ TEST_F(PromqlSideBySide, ComplianceTemplatesOnClaudeCodeData) {
   Tally tally;
   int passed = 0, failed = 0, with_data = 0, utf8_names = 0;
   for (const Case& c : expanded) {
-    const std::string target = "/api/v1/query_range?query=" + Encode(c.query) + range;
+    const std::string target = "/api/v1/query_range?query=" + UrlEncode(c.query) + range;
     if (c.query.find("\"~invalid\"") != std::string::npos) {
       // Prometheus 3 takes any UTF-8 label name; 2.42 refuses it.
       const Answer prom = Decode(HttpCall(prom_port_, "GET", target));

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ingest/openmetrics/parser.h"
+#include "read_file.h"
 
 namespace otelite::openmetrics {
 namespace {
@@ -30,12 +31,7 @@ const fs::path kTextparseDir = kOpenMetricsDir / "prometheus-textparse";
   GTEST_SKIP() << (dir).string() << " does not exist (the shared conformance data lives next " \
                << "to the repository, at " OTELITE_SHARED_DIR ")"
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+std::string ReadFile(const fs::path& path) { return testing::ReadFileBytes(path); }
 
 // The value of a JSON string or boolean member in test.json's flat object ("" when absent).
 std::string JsonMember(const std::string& json, const std::string& key) {

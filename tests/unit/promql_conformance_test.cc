@@ -34,6 +34,7 @@
 #include "promqltest/runner.h"
 #include "promqltest/script.h"
 #include "query/promql/engine.h"
+#include "read_file.h"
 
 namespace otelite::promql {
 namespace {
@@ -52,12 +53,7 @@ struct FileTally {
   int message_differs = 0;  // expected failures that failed with another text
 };
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string ReadFile(const fs::path& path) { return testing::ReadFileBytes(path); }
 
 bool RunsExtRangeSelector(const promqltest::CaseTags& tags) {
   bool ext = false;

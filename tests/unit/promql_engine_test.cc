@@ -9,18 +9,14 @@
 #include "promqltest/runner.h"
 #include "promqltest/storage.h"
 #include "query/promql/engine.h"
+#include "read_file.h"
 
 namespace otelite::promql {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string ReadFile(const fs::path& path) { return testing::ReadFileBytes(path); }
 
 TEST(PromqlEngine, ProjectScripts) {
   const fs::path dir = fs::path(OTELITE_SOURCE_DIR) / "tests" / "promql";

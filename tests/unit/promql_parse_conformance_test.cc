@@ -28,6 +28,7 @@
 
 #include "promqltest/script.h"
 #include "query/promql/parser.h"
+#include "read_file.h"
 
 namespace otelite::promql {
 namespace {
@@ -91,12 +92,7 @@ bool MessageMatches(const promqltest::MessageMatch& want, const std::string& mes
   return false;
 }
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string ReadFile(const fs::path& path) { return testing::ReadFileBytes(path); }
 
 void RunDirectory(const std::string& dir) {
   if (!fs::is_directory(kPromqlDir / dir)) {
