@@ -6,11 +6,7 @@
 namespace otelite {
 
 Labels::Labels() {
-  static const std::shared_ptr<const Rep> kEmpty = [] {
-    auto rep = std::make_shared<Rep>();
-    rep->hash = HashOf(rep->labels);
-    return rep;
-  }();
+  static const std::shared_ptr<const Rep> kEmpty = [] { return std::make_shared<Rep>(); }();
   rep_ = kEmpty;
 }
 
@@ -25,8 +21,15 @@ Labels::Labels(std::vector<Label> labels) {
   items.erase(std::unique(items.begin(), items.end(),
                           [](const Label& a, const Label& b) { return a.name == b.name; }),
               items.end());
-  rep->hash = HashOf(items);
   rep_ = std::move(rep);
+}
+
+Labels Labels::FromSorted(std::vector<Label> labels) {
+  Labels out;
+  auto rep = std::make_shared<Rep>();
+  rep->labels = std::move(labels);
+  out.rep_ = std::move(rep);
+  return out;
 }
 
 std::string_view Labels::Get(std::string_view name) const {

@@ -1,10 +1,12 @@
 // Labels: a set of (name, value) pairs kept sorted by name, names unique. This is the
 // identity of a time series and of a log stream. Immutable once built: a Labels is a handle
 // to shared, reference-counted data, so copies are cheap (one atomic increment), the hash is
-// computed once, and equality of two copies of the same set is decided by identity.
+// computed once when first asked for, and equality of two copies of the same set is decided by
+// identity.
 // Thread-safe to share between threads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,6 +30,9 @@ class Labels {
   // Sorts by name (nothing to do when already sorted, the fast path); later duplicates of a
   // name are dropped (callers resolve conflicts first). The hash is computed once here.
   explicit Labels(std::vector<Label> labels);
+  // For label sets that are already sorted by name with unique names (read back from storage
+  // that wrote a Labels): no checks.
+  static Labels FromSorted(std::vector<Label> labels);
 
   const std::vector<Label>& items() const { return rep_->labels; }
   size_t size() const { return rep_->labels.size(); }
@@ -35,12 +40,23 @@ class Labels {
   // Value of `name`, or empty when absent (Prometheus treats the two alike).
   std::string_view Get(std::string_view name) const;
   bool Has(std::string_view name) const;
-  uint64_t Hash() const { return rep_->hash; }
+  uint64_t Hash() const {
+    uint64_t h = rep_->hash.load(std::memory_order_relaxed);
+    if (h == 0) {
+      h = HashOf(rep_->labels) | 1;  // 0 means "not computed yet"
+      rep_->hash.store(h, std::memory_order_relaxed);
+    }
+    return h;
+  }
   // Prometheus notation: name{a="b", c="d"} (or {…} when there is no __name__).
   std::string ToString() const;
 
   friend bool operator==(const Labels& a, const Labels& b) {
-    return a.rep_ == b.rep_ || (a.rep_->hash == b.rep_->hash && a.rep_->labels == b.rep_->labels);
+    if (a.rep_ == b.rep_) return true;
+    const uint64_t ha = a.rep_->hash.load(std::memory_order_relaxed);
+    const uint64_t hb = b.rep_->hash.load(std::memory_order_relaxed);
+    if (ha != 0 && hb != 0 && ha != hb) return false;
+    return a.rep_->labels == b.rep_->labels;
   }
   friend auto operator<=>(const Labels& a, const Labels& b) {
     return a.rep_->labels <=> b.rep_->labels;
@@ -49,7 +65,7 @@ class Labels {
  private:
   struct Rep {
     std::vector<Label> labels;
-    uint64_t hash = 0;
+    mutable std::atomic<uint64_t> hash{0};  // 0 until first computed
   };
   static uint64_t HashOf(const std::vector<Label>& labels);
 

@@ -167,6 +167,7 @@ Result<EvalValue> Evaluator::EvalVectorSelector(const VectorSelector& vs, bool s
 
   EvalValue out;
   out.type = ValueType::kVector;
+  out.series.reserve(selected->size());
   std::vector<FPoint> raw;
   for (const auto& series : *selected) {
     if (Status st = CheckDeadline(); !st.ok()) return st;
@@ -241,6 +242,7 @@ Result<std::vector<RangeSeries>> Evaluator::EvalRangeArg(const Expr& expr, Range
   auto selected = Select(mint, maxt, vs.matchers);
   if (!selected.ok()) return selected.status();
   std::vector<FPoint> raw;
+  out.reserve(selected->size());
   for (const auto& series : *selected) {
     if (Status st = CheckDeadline(); !st.ok()) return st;
     if (Status st = Decode(*series, &raw); !st.ok()) return st;

@@ -482,9 +482,11 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
     if (Status st = ev->CheckUnique(&out.series); !st.ok()) return st;
   }
   if (is_rate_family && (fn == RangeFn::kRate || fn == RangeFn::kIncrease)) {
+    std::string_view last_name;
     for (const RangeSeries& rs : *input) {
       std::string_view name = rs.metric.Get(kMetricNameLabel);
-      if (name.empty()) continue;
+      if (name.empty() || name == last_name) continue;  // one check per metric name
+      last_name = name;
       auto ends = [&](std::string_view suffix) {
         return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
       };

@@ -160,10 +160,18 @@ Status CheckUniqueVisibleLabels(StepMatrix* series) {
   // Series of a matrix have distinct label sets. If all of them lost the same name (the usual
   // rate(x[…]) of one metric), the rest still tells them apart: nothing to check.
   if (!series->empty()) {
-    const std::string_view name = series->front().metric.Get(kMetricNameLabel);
+    // The name is the first label unless a name sorts before "__name__" (uppercase ones).
+    auto name_of = [](const Labels& l) {
+      const auto& items = l.items();
+      if (!items.empty() && items.front().name == kMetricNameLabel) {
+        return std::string_view(items.front().value);
+      }
+      return l.Get(kMetricNameLabel);
+    };
+    const std::string_view name = name_of(series->front().metric);
     bool same = true;
     for (const EvalSeries& s : *series) {
-      if (!s.drop_name || s.metric.Get(kMetricNameLabel) != name) {
+      if (!s.drop_name || name_of(s.metric) != name) {
         same = false;
         break;
       }

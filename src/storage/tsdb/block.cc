@@ -592,7 +592,7 @@ Status Block::ReadSeries(uint32_t id, Labels* labels, std::vector<ChunkMeta>* ch
     std::string_view v = Symbol(d.Uvarint());
     ls.push_back({std::string(n), std::string(v)});
   }
-  if (labels != nullptr) *labels = Labels(std::move(ls));
+  if (labels != nullptr) *labels = Labels::FromSorted(std::move(ls));  // written from a Labels
   const uint64_t nc = d.Uvarint();
   chunks->clear();
   chunks->reserve(nc);
@@ -645,7 +645,9 @@ Result<SeriesSet> Block::SelectSeries(int64_t mint, int64_t maxt, const Matchers
   SeriesSet out;
   if (!Overlaps(mint, maxt)) return out;
   std::vector<ChunkMeta> metas;
-  for (uint64_t id : Select(matchers)) {
+  const auto ids = Select(matchers);
+  out.reserve(ids.size());
+  for (uint64_t id : ids) {
     Labels labels;
     OTELITE_RETURN_IF_ERROR(ReadSeries(static_cast<uint32_t>(id), &labels, &metas));
     std::vector<ChunkView> views;
