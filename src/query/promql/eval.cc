@@ -213,8 +213,7 @@ Result<std::vector<RangeSeries>> Evaluator::EvalRangeArg(const Expr& expr, Range
   std::vector<RangeSeries> out;
   if (const auto* paren = expr.As<ParenExpr>()) return EvalRangeArg(*paren->expr, window);
   if (const auto* sq = expr.As<SubqueryExpr>()) {
-    auto st = EvalSubqueryRange(*sq, window, &out);
-    if (!st.ok()) return st.status();
+    if (Status st = EvalSubqueryRange(*sq, window, &out); !st.ok()) return st;
     return out;
   }
   const auto* ms = expr.As<MatrixSelector>();
@@ -264,8 +263,8 @@ Result<std::vector<RangeSeries>> Evaluator::EvalRangeArg(const Expr& expr, Range
   return out;
 }
 
-Result<EvalValue> Evaluator::EvalSubqueryRange(const SubqueryExpr& sq, RangeWindow* window,
-                                               std::vector<RangeSeries>* out) {
+Status Evaluator::EvalSubqueryRange(const SubqueryExpr& sq, RangeWindow* window,
+                                    std::vector<RangeSeries>* out) {
   auto range = ResolveDuration(sq.range_ms, sq.range_expr.get());
   if (!range.ok()) return ExecError(range.status().message());
   if (*range <= 0) return ExecError("duration must be greater than 0");
@@ -286,9 +285,7 @@ Result<EvalValue> Evaluator::EvalSubqueryRange(const SubqueryExpr& sq, RangeWind
   const int64_t lowest = first_ref - *range;
   int64_t inner_start = FloorDiv(lowest, *step) * *step;
   if (inner_start <= lowest) inner_start += *step;
-  EvalValue empty;
-  empty.type = ValueType::kMatrix;
-  if (inner_start > last_ref) return empty;
+  if (inner_start > last_ref) return Status::Ok();
   Evaluator inner(ctx_, inner_start, last_ref, *step);
   auto value = inner.Eval(*sq.expr);
   if (!value.ok()) return value.status();
@@ -307,7 +304,7 @@ Result<EvalValue> Evaluator::EvalSubqueryRange(const SubqueryExpr& sq, RangeWind
       out->push_back(std::move(rs));
     }
   }
-  return empty;
+  return Status::Ok();
 }
 
 Result<EvalValue> Evaluator::EvalMatrixAsInstant(const Expr& expr) {

@@ -144,8 +144,9 @@ class Evaluator {
 
  private:
   Result<EvalValue> EvalMatrixAsInstant(const Expr& expr);
-  Result<EvalValue> EvalSubqueryRange(const SubqueryExpr& sq, RangeWindow* window,
-                                      std::vector<RangeSeries>* out);
+  // A subquery's inner expression on its own aligned steps, as range series for `window`.
+  Status EvalSubqueryRange(const SubqueryExpr& sq, RangeWindow* window,
+                           std::vector<RangeSeries>* out);
   Result<EvalValue> EvalUnary(const UnaryExpr& expr);
   Result<EvalValue> EvalBinary(const BinaryExpr& expr);
   Result<EvalValue> EvalVectorBinary(const BinaryExpr& expr, EvalValue lhs, EvalValue rhs);
