@@ -14,6 +14,7 @@
 #include <string>
 
 #include "dataset/claude_metrics.h"
+#include "dataset/overview_queries.h"
 #include "query/promql/engine.h"
 #include "storage/tsdb/head.h"
 
@@ -78,36 +79,22 @@ void Run(benchmark::State& state, const std::string& query, bool range) {
 }
 
 void Register() {
-  struct Q {
-    const char* name;
-    const char* query;
-    bool range;
-  };
-  static const Q kQueries[] = {
-      {"total_cost", "sum(increase(claude_code_cost_usage_USD_total[192h]))", false},
-      {"total_tokens", "sum(increase(claude_code_token_usage_tokens_total[192h]))", false},
-      {"total_sessions_anchored", "sum(increase(claude_code_session_count_total[192h] anchored))",
-       false},
-      {"tokens_by_type_1h", "sum by (type)(increase(claude_code_token_usage_tokens_total[1h]))",
-       true},
-      {"cost_by_model_1h", "sum by (model)(increase(claude_code_cost_usage_USD_total[1h]))", true},
-      {"edit_decisions_1h",
-       "sum by (decision)(increase(claude_code_code_edit_tool_decision_total[1h]))", true},
-      {"tokens_by_type_model",
-       "sum by (type, model)(increase(claude_code_token_usage_tokens_total[192h]))", false},
-      {"cost_by_session", "sum by (session_id)(increase(claude_code_cost_usage_USD_total[192h]))",
-       false},
-      {"topk_sessions_1h",
-       "topk(5, sum by (session_id)(rate(claude_code_cost_usage_USD_total[1h])))", true},
-      {"share_by_model_1h",
-       "sum by (model)(rate(claude_code_cost_usage_USD_total[1h])) / on() group_left "
-       "sum(rate(claude_code_cost_usage_USD_total[1h]))",
-       true},
-      {"subquery_max_rate",
-       "max_over_time(sum(rate(claude_code_token_usage_tokens_total[5m]))[1d:5m])", true},
-  };
-  for (const Q& q : kQueries) {
-    benchmark::RegisterBenchmark(q.name, [q](benchmark::State& s) {
+  // The dashboard as Grafana sends it for the whole 8 days, then heavier shapes.
+  std::vector<dataset::DashboardQuery> queries = dataset::OverviewQueries("192h");
+  queries.push_back({"total_sessions_anchored",
+                     "sum(increase(claude_code_session_count_total[192h] anchored))", false});
+  queries.push_back({"topk_sessions_1h",
+                     "topk(5, sum by (session_id)(rate(claude_code_cost_usage_USD_total[1h])))",
+                     true});
+  queries.push_back({"share_by_model_1h",
+                     "sum by (model)(rate(claude_code_cost_usage_USD_total[1h])) / on() "
+                     "group_left sum(rate(claude_code_cost_usage_USD_total[1h]))",
+                     true});
+  queries.push_back({"subquery_max_rate",
+                     "max_over_time(sum(rate(claude_code_token_usage_tokens_total[5m]))[1d:5m])",
+                     true});
+  for (const auto& q : queries) {
+    benchmark::RegisterBenchmark(q.name.c_str(), [q](benchmark::State& s) {
       Run(s, q.query, q.range);
     })->Unit(benchmark::kMillisecond);
   }

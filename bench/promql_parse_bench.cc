@@ -11,39 +11,20 @@
 #include <string>
 #include <vector>
 
+#include "dataset/overview_queries.h"
 #include "query/promql/lexer.h"
 #include "query/promql/parser.h"
 
 namespace otelite::promql {
 namespace {
 
-// The Overview dashboard's 23 queries, $__range = 7d.
+// The Overview dashboard's 22 distinct queries, $__range = 7d.
 const std::vector<std::string>& OverviewQueries() {
-  static const std::vector<std::string> queries = {
-      "sum(increase(claude_code_cost_usage_USD_total[7d]))",
-      "sum(increase(claude_code_session_count_total[7d]))",
-      "sum(increase(claude_code_token_usage_tokens_total[7d]))",
-      "sum(increase(claude_code_lines_of_code_count_total[7d]))",
-      "sum(increase(claude_code_commit_count_total[7d]))",
-      "sum(increase(claude_code_pull_request_count_total[7d]))",
-      "sum by (model)(increase(claude_code_cost_usage_USD_total[1h]))",
-      "sum by (type)(increase(claude_code_token_usage_tokens_total[1h]))",
-      "sum by (model)(increase(claude_code_cost_usage_USD_total[7d]))",
-      "sum by (type)(increase(claude_code_token_usage_tokens_total[7d]))",
-      "sum by (type)(increase(claude_code_lines_of_code_count_total[7d]))",
-      "sum by (model)(increase(claude_code_token_usage_tokens_total{type=\"output\"}[7d]))",
-      "sum by (model)(increase(claude_code_token_usage_tokens_total{type=\"output\"}[1h]))",
-      "sum(increase(claude_code_session_count_total[1h]))",
-      "sum(increase(claude_code_commit_count_total[1h]))",
-      "sum(increase(claude_code_pull_request_count_total[1h]))",
-      "sum by (type)(increase(claude_code_lines_of_code_count_total[1h]))",
-      "sum by (type)(increase(claude_code_active_time_total_s_total[1h]))",
-      "sum by (decision)(increase(claude_code_code_edit_tool_decision_total[1h]))",
-      "sum by (model)(increase(claude_code_cost_usage_USD_total[7d]))",
-      "sum by (type, model)(increase(claude_code_token_usage_tokens_total[7d]))",
-      "sum by (session_id)(increase(claude_code_cost_usage_USD_total[7d]))",
-      "sum by (tool_name, decision)(increase(claude_code_code_edit_tool_decision_total[7d]))",
-  };
+  static const std::vector<std::string> queries = [] {
+    std::vector<std::string> out;
+    for (const auto& q : dataset::OverviewQueries("7d")) out.push_back(q.query);
+    return out;
+  }();
   return queries;
 }
 

@@ -18,6 +18,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 // clang-format on
+#include <gtest/gtest.h>
 
 namespace otelite::testing {
 
@@ -29,6 +30,13 @@ int FreePort() {
   asio::io_context ioc;
   asio::ip::tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
   return acceptor.local_endpoint().port();
+}
+
+rapidjson::Document ParseJson(const HttpResult& r) {
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  EXPECT_FALSE(d.HasParseError()) << r.body;
+  return d;
 }
 
 std::string UrlEncode(const std::string& text) {

@@ -2,6 +2,7 @@
 // and talks to it over real HTTP (Boost.Beast) and gRPC clients.
 #pragma once
 
+#include <rapidjson/document.h>
 #include <sys/types.h>
 
 #include <functional>
@@ -26,6 +27,9 @@ struct HttpResult {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string error;                           // transport error, if any
 };
+
+// The body as JSON; a test failure (not an abort) when it does not parse.
+rapidjson::Document ParseJson(const HttpResult& r);
 
 HttpResult HttpCall(int port, const std::string& method, const std::string& target,
                     const std::string& body = "",

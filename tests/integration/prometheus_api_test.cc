@@ -30,13 +30,6 @@ void SendSample(const OteliteProcess& p) {
   ASSERT_EQ(r.status, 200) << r.body;
 }
 
-rapidjson::Document Json(const HttpResult& r) {
-  rapidjson::Document d;
-  d.Parse(r.body.c_str());
-  EXPECT_FALSE(d.HasParseError()) << r.body;
-  return d;
-}
-
 std::vector<std::string> Strings(const rapidjson::Document& d) {
   std::vector<std::string> out;
   for (const auto& v : d["data"].GetArray()) out.emplace_back(v.GetString());
@@ -53,7 +46,7 @@ TEST(PrometheusApi, LabelsValuesAndSeries) {
   auto names = HttpCall(port, "GET", "/api/v1/labels");
   ASSERT_EQ(names.status, 200) << names.body;
   EXPECT_EQ(names.headers["content-type"], "application/json");
-  auto d = Json(names);
+  auto d = ParseJson(names);
   EXPECT_STREQ(d["status"].GetString(), "success");
   auto all = Strings(d);
   for (const char* want : {"__name__", "job", "route", "service_name"}) {
@@ -61,9 +54,9 @@ TEST(PrometheusApi, LabelsValuesAndSeries) {
   }
   EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
 
-  auto values = Json(HttpCall(port, "GET", "/api/v1/label/__name__/values"));
+  auto values = ParseJson(HttpCall(port, "GET", "/api/v1/label/__name__/values"));
   EXPECT_EQ(Strings(values), (std::vector<std::string>{"latency", "requests"}));
-  auto routes = Json(
+  auto routes = ParseJson(
       HttpCall(port, "GET", "/api/v1/label/route/values?match[]=requests%7Bjob%3D%22web%22%7D"));
   EXPECT_EQ(Strings(routes), (std::vector<std::string>{"/b"}));
 
@@ -72,26 +65,26 @@ TEST(PrometheusApi, LabelsValuesAndSeries) {
       HttpCall(port, "POST", "/api/v1/series", "match[]=latency&match[]=%7Bjob%3D%22web%22%7D",
                {{"Content-Type", "application/x-www-form-urlencoded"}});
   ASSERT_EQ(series.status, 200) << series.body;
-  auto s = Json(series);
+  auto s = ParseJson(series);
   ASSERT_EQ(s["data"].Size(), 2u) << series.body;
   EXPECT_STREQ(s["data"][0]["__name__"].GetString(), "latency");
   EXPECT_STREQ(s["data"][1]["job"].GetString(), "web");
 
   // A time range before the data: nothing.
-  auto old = Json(HttpCall(port, "GET", "/api/v1/series?match[]=requests&start=0&end=100"));
+  auto old = ParseJson(HttpCall(port, "GET", "/api/v1/series?match[]=requests&start=0&end=100"));
   EXPECT_EQ(old["data"].Size(), 0u);
   // limit truncates and warns.
-  auto limited = Json(HttpCall(port, "GET", "/api/v1/label/__name__/values?limit=1"));
+  auto limited = ParseJson(HttpCall(port, "GET", "/api/v1/label/__name__/values?limit=1"));
   EXPECT_EQ(limited["data"].Size(), 1u);
   EXPECT_TRUE(limited.HasMember("warnings"));
 
-  auto runtime = Json(HttpCall(port, "GET", "/api/v1/status/runtimeinfo"));
+  auto runtime = ParseJson(HttpCall(port, "GET", "/api/v1/status/runtimeinfo"));
   EXPECT_STREQ(runtime["data"]["storageRetention"].GetString(), "200h");
   EXPECT_EQ(runtime["data"]["corruptionCount"].GetUint64(), 0u);
   EXPECT_EQ(std::string(runtime["data"]["startTime"].GetString()).size(), 24u);
   auto exemplars = HttpCall(port, "GET", "/api/v1/query_exemplars?query=requests");
   EXPECT_EQ(exemplars.body, R"({"status":"success","data":[]})");
-  auto build = Json(HttpCall(port, "GET", "/api/v1/status/buildinfo"));
+  auto build = ParseJson(HttpCall(port, "GET", "/api/v1/status/buildinfo"));
   EXPECT_TRUE(build["data"].HasMember("version"));
   EXPECT_EQ(HttpCall(port, "GET", "/-/ready").status, 200);
   EXPECT_EQ(HttpCall(port, "GET", "/-/healthy").status, 200);
@@ -105,7 +98,7 @@ TEST(PrometheusApi, BadInputGetsPrometheusErrors) {
   auto expect_bad = [&](const std::string& target, const std::string& message) {
     auto r = HttpCall(port, "GET", target);
     EXPECT_EQ(r.status, 400) << target;
-    auto d = Json(r);
+    auto d = ParseJson(r);
     EXPECT_STREQ(d["status"].GetString(), "error") << r.body;
     EXPECT_STREQ(d["errorType"].GetString(), "bad_data") << r.body;
     EXPECT_NE(std::string(d["error"].GetString()).find(message), std::string::npos)

@@ -49,19 +49,12 @@ void Send(const OteliteProcess& p, const std::string& body) {
   ASSERT_EQ(r.body, "{}");
 }
 
-rapidjson::Document Json(const HttpResult& r) {
-  rapidjson::Document d;
-  d.Parse(r.body.c_str());
-  EXPECT_FALSE(d.HasParseError()) << r.body;
-  return d;
-}
-
 // GET /api/v1/metadata<query>; the data object (after checking the envelope).
 rapidjson::Document Metadata(const OteliteProcess& p, const std::string& query = "") {
   auto r = HttpCall(p.prometheus_port(), "GET", "/api/v1/metadata" + query);
   EXPECT_EQ(r.status, 200) << query << ": " << r.body;
   EXPECT_EQ(r.headers["content-type"], "application/json");
-  auto d = Json(r);
+  auto d = ParseJson(r);
   EXPECT_STREQ(d["status"].GetString(), "success") << r.body;
   EXPECT_TRUE(d["data"].IsObject()) << r.body;
   rapidjson::Document data;
@@ -105,7 +98,7 @@ TEST(PrometheusMetadata, TypeHelpAndUnitOfOtlpMetrics) {
 
   // The names are those /api/v1/series shows: the counter's series carry its family name, the
   // histogram's its family name with _bucket/_sum/_count.
-  auto names = Json(HttpCall(p->prometheus_port(), "GET", "/api/v1/label/__name__/values"));
+  auto names = ParseJson(HttpCall(p->prometheus_port(), "GET", "/api/v1/label/__name__/values"));
   std::vector<std::string> series_names;
   for (const auto& v : names["data"].GetArray()) series_names.emplace_back(v.GetString());
   for (const char* want : {"claude_code_cost_usage_USD_total", "system_memory_usage_By",
@@ -252,7 +245,7 @@ TEST(PrometheusMetadata, SameAsDebianPrometheusAfterItsRemoteWrite) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto r = HttpCall(port, "GET", "/api/v1/metadata");
     if (r.status != 200) continue;
-    theirs = Json(r);
+    theirs = ParseJson(r);
     if (theirs["data"].HasMember("claude_code_cost_usage_USD") &&
         Metadata(*p, "?metric=claude_code_cost_usage_USD")
             .HasMember("claude_code_cost_usage_USD")) {
@@ -261,7 +254,7 @@ TEST(PrometheusMetadata, SameAsDebianPrometheusAfterItsRemoteWrite) {
   }
   // Another round of metadata, so that every family Prometheus lists has been sent.
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-  theirs = Json(HttpCall(port, "GET", "/api/v1/metadata"));
+  theirs = ParseJson(HttpCall(port, "GET", "/api/v1/metadata"));
   prometheus.Stop();
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(theirs["data"].HasMember("claude_code_cost_usage_USD"))
@@ -341,7 +334,7 @@ TEST(PrometheusMetadata, FormatQuery) {
   auto expect_bad = [&](HttpResult r, const std::string& message) {
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_EQ(r.headers["content-type"], "application/json");
-    auto d = Json(r);
+    auto d = ParseJson(r);
     EXPECT_STREQ(d["status"].GetString(), "error");
     EXPECT_STREQ(d["errorType"].GetString(), "bad_data");
     EXPECT_EQ(std::string(d["error"].GetString()), message);

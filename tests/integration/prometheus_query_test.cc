@@ -33,13 +33,6 @@ void SendGauges(const OteliteProcess& p, int64_t t0_seconds) {
   ASSERT_EQ(r.status, 200) << r.body;
 }
 
-rapidjson::Document Json(const HttpResult& r) {
-  rapidjson::Document d;
-  d.Parse(r.body.c_str());
-  EXPECT_FALSE(d.HasParseError()) << r.body;
-  return d;
-}
-
 class PrometheusQuery : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -60,7 +53,7 @@ TEST_F(PrometheusQuery, InstantVectorAndScalar) {
   auto r = Get("/api/v1/query", "sum by (room) (room_temperature)",
                "&time=" + std::to_string(t0_ + 120));
   ASSERT_EQ(r.status, 200) << r.body;
-  auto d = Json(r);
+  auto d = ParseJson(r);
   EXPECT_STREQ(d["status"].GetString(), "success");
   EXPECT_STREQ(d["data"]["resultType"].GetString(), "vector");
   const auto& result = d["data"]["result"];
@@ -75,14 +68,14 @@ TEST_F(PrometheusQuery, InstantVectorAndScalar) {
   EXPECT_EQ(by_room["b"], "30");
 
   // Fractional seconds and RFC 3339 times; a scalar result is [time, "value"].
-  auto scalar = Json(Get("/api/v1/query", "scalar(sum(room_temperature)) / 4",
-                         "&time=" + std::to_string(t0_ + 60) + ".5"));
+  auto scalar = ParseJson(Get("/api/v1/query", "scalar(sum(room_temperature)) / 4",
+                              "&time=" + std::to_string(t0_ + 60) + ".5"));
   EXPECT_STREQ(scalar["data"]["resultType"].GetString(), "scalar");
   EXPECT_EQ(scalar["data"]["result"][0].GetDouble(), t0_ + 60.5);
   EXPECT_STREQ(scalar["data"]["result"][1].GetString(), "5.5");
-  auto rfc = Json(Get("/api/v1/query", "vector(1)", "&time=2026-01-02T03:04:05.5Z"));
+  auto rfc = ParseJson(Get("/api/v1/query", "vector(1)", "&time=2026-01-02T03:04:05.5Z"));
   EXPECT_EQ(rfc["data"]["result"][0]["value"][0].GetDouble(), 1767323045.5);
-  auto inf = Json(Get("/api/v1/query", "1/0", ""));
+  auto inf = ParseJson(Get("/api/v1/query", "1/0", ""));
   EXPECT_STREQ(inf["data"]["result"][1].GetString(), "+Inf");
 }
 
@@ -91,7 +84,7 @@ TEST_F(PrometheusQuery, RangeQueryGetAndPost) {
       "&start=" + std::to_string(t0_) + "&end=" + std::to_string(t0_ + 120) + "&step=1m";
   auto r = Get("/api/v1/query_range", "room_temperature{room=\"a\"} * 2", range);
   ASSERT_EQ(r.status, 200) << r.body;
-  auto d = Json(r);
+  auto d = ParseJson(r);
   EXPECT_STREQ(d["data"]["resultType"].GetString(), "matrix");
   ASSERT_EQ(d["data"]["result"].Size(), 1u) << r.body;
   const auto& values = d["data"]["result"][0]["values"];
@@ -113,7 +106,7 @@ TEST_F(PrometheusQuery, ErrorsAsPrometheusAnswersThem) {
   auto expect_error = [&](const HttpResult& r, int status, const char* type,
                           const std::string& message) {
     EXPECT_EQ(r.status, status) << r.body;
-    auto d = Json(r);
+    auto d = ParseJson(r);
     EXPECT_STREQ(d["status"].GetString(), "error") << r.body;
     EXPECT_STREQ(d["errorType"].GetString(), type) << r.body;
     EXPECT_NE(std::string(d["error"].GetString()).find(message), std::string::npos) << r.body;

@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "dataset/overview_queries.h"
 #include "harness.h"
 #include "temp_dir.h"
 
@@ -46,31 +47,9 @@ constexpr int64_t kStart = 1767225600;  // 2026-01-01T00:00:00Z, the dataset's f
 constexpr int kDays = 2;
 constexpr int64_t kEnd = kStart + kDays * 86400;
 
+// Besides the Overview dashboard's queries (dataset/overview_queries.h), a broad set of others;
 // `$r` is replaced by the whole period ("48h"), as the dashboard's [$__range].
-const std::vector<std::string> kQueries = {
-    // The Overview dashboard (the seed's claude-code-dashboard.json).
-    "sum(increase(claude_code_cost_usage_USD_total[$r]))",
-    "sum(increase(claude_code_session_count_total[$r]))",
-    "sum(increase(claude_code_token_usage_tokens_total[$r]))",
-    "sum(increase(claude_code_lines_of_code_count_total[$r]))",
-    "sum(increase(claude_code_commit_count_total[$r]))",
-    "sum(increase(claude_code_pull_request_count_total[$r]))",
-    "sum by (model)(increase(claude_code_cost_usage_USD_total[1h]))",
-    "sum by (type)(increase(claude_code_token_usage_tokens_total[1h]))",
-    "sum by (model)(increase(claude_code_cost_usage_USD_total[$r]))",
-    "sum by (type)(increase(claude_code_token_usage_tokens_total[$r]))",
-    "sum by (type)(increase(claude_code_lines_of_code_count_total[$r]))",
-    "sum by (model)(increase(claude_code_token_usage_tokens_total{type=\"output\"}[$r]))",
-    "sum by (model)(increase(claude_code_token_usage_tokens_total{type=\"output\"}[1h]))",
-    "sum(increase(claude_code_session_count_total[1h]))",
-    "sum(increase(claude_code_commit_count_total[1h]))",
-    "sum(increase(claude_code_pull_request_count_total[1h]))",
-    "sum by (type)(increase(claude_code_lines_of_code_count_total[1h]))",
-    "sum by (type)(increase(claude_code_active_time_total_s_total[1h]))",
-    "sum by (decision)(increase(claude_code_code_edit_tool_decision_total[1h]))",
-    "sum by (type, model)(increase(claude_code_token_usage_tokens_total[$r]))",
-    "sum by (session_id)(increase(claude_code_cost_usage_USD_total[$r]))",
-    "sum by (tool_name, decision)(increase(claude_code_code_edit_tool_decision_total[$r]))",
+const std::vector<std::string> kOtherQueries = {
     // Selectors and modifiers.
     "claude_code_cost_usage_USD_total",
     "claude_code_token_usage_tokens_total{type=~\"cache.*\", model!=\"\"}",
@@ -356,7 +335,12 @@ TEST_F(PromqlSideBySide, SameAnswersAsDebianPrometheus) {
   const std::vector<std::string> steps = {"3600", "1380"};
   int compared = 0, differing = 0, nonempty = 0;
   Tally tally;
-  for (std::string query : kQueries) {
+  std::vector<std::string> queries;
+  for (const auto& q : dataset::OverviewQueries(std::to_string(kDays * 24) + "h")) {
+    queries.push_back(q.query);
+  }
+  queries.insert(queries.end(), kOtherQueries.begin(), kOtherQueries.end());
+  for (std::string query : queries) {
     for (size_t pos; (pos = query.find("$r")) != std::string::npos;) {
       query.replace(pos, 2, std::to_string(kDays * 24) + "h");
     }

@@ -1,7 +1,5 @@
 #include "promqltest/runner.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -30,18 +28,6 @@ bool AlmostEqual(double want, double got) {
     return diff < 1e-6 * std::numeric_limits<double>::min() || diff < 1e-12;
   }
   return diff / std::max(std::fabs(want), std::fabs(got)) < 1e-6;
-}
-
-bool MessageMatches(const promqltest::MessageMatch& want, const std::string& message) {
-  switch (want.kind) {
-    case promqltest::MessageMatch::Kind::kAny:
-      return true;
-    case promqltest::MessageMatch::Kind::kExact:
-      return message == want.text;
-    case promqltest::MessageMatch::Kind::kRegex:
-      return RE2::PartialMatch(message, RE2(want.text));
-  }
-  return false;
 }
 
 }  // namespace
@@ -187,7 +173,7 @@ Result<std::vector<CaseOutcome>> RunScript(const Script& script, const promql::E
     if (c.expect.fail) {
       if (!r.error) {
         o.problem = "expected a failure; got " + DescribeValue(r.value);
-      } else if (!MessageMatches(*c.expect.fail, r.error->message)) {
+      } else if (!c.expect.fail->Matches(r.error->message)) {
         o.message_differs = true;
         o.message_note = "want: " + c.expect.fail->text + "\n    got:  " + r.error->message;
       }

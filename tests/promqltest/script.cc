@@ -1,6 +1,7 @@
 #include "promqltest/script.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <bit>
 #include <charconv>
@@ -1030,6 +1031,18 @@ CaseTags CaseIndex::LookupTags(std::string_view file_name, int line) const {
     }
   }
   return result;
+}
+
+bool MessageMatch::Matches(const std::string& message) const {
+  switch (kind) {
+    case Kind::kAny:
+      return true;
+    case Kind::kExact:
+      return message == text;
+    case Kind::kRegex:
+      return RE2::PartialMatch(message, RE2(text));
+  }
+  return false;
 }
 
 }  // namespace otelite::promqltest

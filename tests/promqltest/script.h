@@ -97,6 +97,9 @@ struct MessageMatch {
   Kind kind = Kind::kAny;
   std::string text;  // empty for kAny
   int line = 0;      // where it was written (the eval line for legacy spellings)
+
+  // Whether a query's error message satisfies this expectation.
+  bool Matches(const std::string& message) const;
 };
 
 // `expect range vector from <start> to <end> step <step>` (§5.1 rule 2).

@@ -7,45 +7,29 @@
 
 namespace otelite::promql {
 
-const char* ErrorTypeName(ErrorType type) {
-  switch (type) {
-    case ErrorType::kBadData:
-      return "bad_data";
-    case ErrorType::kExecution:
-      return "execution";
-    case ErrorType::kTimeout:
-      return "timeout";
-    case ErrorType::kCanceled:
-      return "canceled";
-    case ErrorType::kInternal:
-      return "internal";
-  }
-  return "execution";
-}
-
 Engine::Engine(EngineOptions options) : options_(std::move(options)) {}
 
 QueryResult Engine::InstantQuery(Queryable* storage, std::string_view query, int64_t time_ms,
                                  const QueryOptions& query_options) const {
-  ParseResult parsed = ParseExpr(query, options_.parse);
-  if (!parsed.ok()) {
-    QueryResult r;
-    r.error = QueryError{ErrorType::kBadData, parsed.ErrorString()};
-    return r;
-  }
-  return Evaluate(storage, *parsed.expr, time_ms, time_ms, 0, false, query_options);
+  return ParseAndEvaluate(storage, query, time_ms, time_ms, 0, false, query_options);
 }
 
 QueryResult Engine::RangeQuery(Queryable* storage, std::string_view query, int64_t start_ms,
                                int64_t end_ms, int64_t step_ms,
                                const QueryOptions& query_options) const {
+  return ParseAndEvaluate(storage, query, start_ms, end_ms, step_ms, true, query_options);
+}
+
+QueryResult Engine::ParseAndEvaluate(Queryable* storage, std::string_view query, int64_t start_ms,
+                                     int64_t end_ms, int64_t step_ms, bool range_query,
+                                     const QueryOptions& query_options) const {
   ParseResult parsed = ParseExpr(query, options_.parse);
   if (!parsed.ok()) {
     QueryResult r;
     r.error = QueryError{ErrorType::kBadData, parsed.ErrorString()};
     return r;
   }
-  return Evaluate(storage, *parsed.expr, start_ms, end_ms, step_ms, true, query_options);
+  return Evaluate(storage, *parsed.expr, start_ms, end_ms, step_ms, range_query, query_options);
 }
 
 namespace {

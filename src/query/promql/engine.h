@@ -59,10 +59,8 @@ struct Value {
   Matrix matrix;  // kMatrix: range queries, and instant queries of a range vector
 };
 
-// Prometheus's error types, as its HTTP API names them.
+// Prometheus's error types (the HTTP API, api/prometheus/params.h, names them).
 enum class ErrorType { kBadData, kExecution, kTimeout, kCanceled, kInternal };
-// "bad_data", "execution", "timeout", "canceled", "internal".
-const char* ErrorTypeName(ErrorType type);
 
 struct QueryError {
   ErrorType type = ErrorType::kExecution;
@@ -125,6 +123,10 @@ class Engine {
                        const QueryOptions& query_options = {}) const;
 
  private:
+  QueryResult ParseAndEvaluate(Queryable* storage, std::string_view query, int64_t start_ms,
+                               int64_t end_ms, int64_t step_ms, bool range_query,
+                               const QueryOptions& query_options) const;
+
   EngineOptions options_;
 };
 

@@ -219,24 +219,20 @@ Result<std::vector<RangeSeries>> Evaluator::EvalRangeArg(const Expr& expr, Range
   const auto* ms = expr.As<MatrixSelector>();
   if (ms == nullptr) return Status::Internal("range argument is not a range vector");
   const VectorSelector& vs = *ms->selector;
-  auto range = ResolveDuration(ms->range_ms, ms->range_expr.get());
-  if (!range.ok()) return ExecError(range.status().message());
-  if (*range <= 0) return ExecError("duration must be greater than 0");
-  auto offset = ResolveDuration(vs.offset_ms, vs.offset_expr.get());
-  if (!offset.ok()) return ExecError(offset.status().message());
-  window->range_ms = *range;
-  window->offset_ms = *offset;
-  window->has_at = vs.at != AtModifier::kNone;
-  window->at_ms = ResolveAt(vs.at, vs.at_ms);
+  if (Status st = ResolveWindow(ms->range_ms, ms->range_expr.get(), vs.offset_ms,
+                                vs.offset_expr.get(), vs.at, vs.at_ms, window);
+      !st.ok()) {
+    return st;
+  }
   window->anchored = vs.anchored;
   window->smoothed = vs.smoothed;
   const int64_t lookback = ctx_->options->lookback_delta_ms;
-  const int64_t first_ref = (window->has_at ? window->at_ms : start_) - *offset;
-  const int64_t last_ref = (window->has_at ? window->at_ms : end_) - *offset;
-  int64_t mint = first_ref - *range + 1;
+  const int64_t first_ref = window->RefAt(start_);
+  const int64_t last_ref = window->RefAt(end_);
+  int64_t mint = first_ref - window->range_ms + 1;
   int64_t maxt = last_ref;
   const bool extended = vs.anchored || vs.smoothed;
-  if (extended) mint = first_ref - *range - lookback;
+  if (extended) mint = first_ref - window->range_ms - lookback;
   if (vs.smoothed) maxt = last_ref + lookback;
   auto selected = Select(mint, maxt, vs.matchers);
   if (!selected.ok()) return selected.status();
@@ -249,8 +245,6 @@ Result<std::vector<RangeSeries>> Evaluator::EvalRangeArg(const Expr& expr, Range
     rs.metric = series->labels();
     if (extended) {
       rs.points = raw;
-      rs.has_stale =
-          std::any_of(raw.begin(), raw.end(), [](const FPoint& p) { return IsStale(p.v); });
     } else {
       rs.points.reserve(raw.size());
       for (const FPoint& p : raw) {
@@ -263,26 +257,37 @@ Result<std::vector<RangeSeries>> Evaluator::EvalRangeArg(const Expr& expr, Range
   return out;
 }
 
-Status Evaluator::EvalSubqueryRange(const SubqueryExpr& sq, RangeWindow* window,
-                                    std::vector<RangeSeries>* out) {
-  auto range = ResolveDuration(sq.range_ms, sq.range_expr.get());
+Status Evaluator::ResolveWindow(int64_t range_ms, const DurationExpr* range_expr, int64_t offset_ms,
+                                const DurationExpr* offset_expr, AtModifier at, int64_t at_ms,
+                                RangeWindow* window) const {
+  auto range = ResolveDuration(range_ms, range_expr);
   if (!range.ok()) return ExecError(range.status().message());
   if (*range <= 0) return ExecError("duration must be greater than 0");
+  auto offset = ResolveDuration(offset_ms, offset_expr);
+  if (!offset.ok()) return ExecError(offset.status().message());
+  window->range_ms = *range;
+  window->offset_ms = *offset;
+  window->has_at = at != AtModifier::kNone;
+  window->at_ms = ResolveAt(at, at_ms);
+  return Status::Ok();
+}
+
+Status Evaluator::EvalSubqueryRange(const SubqueryExpr& sq, RangeWindow* window,
+                                    std::vector<RangeSeries>* out) {
+  if (Status st = ResolveWindow(sq.range_ms, sq.range_expr.get(), sq.offset_ms,
+                                sq.offset_expr.get(), sq.at, sq.at_ms, window);
+      !st.ok()) {
+    return st;
+  }
   auto step = ResolveDuration(sq.step_ms, sq.step_expr.get());
   if (!step.ok()) return ExecError(step.status().message());
   if (*step == 0 && sq.step_expr == nullptr) step = ctx_->options->default_subquery_step_ms;
   if (*step <= 0) return ExecError("duration must be greater than 0");
-  auto offset = ResolveDuration(sq.offset_ms, sq.offset_expr.get());
-  if (!offset.ok()) return ExecError(offset.status().message());
-  window->range_ms = *range;
-  window->offset_ms = *offset;
-  window->has_at = sq.at != AtModifier::kNone;
-  window->at_ms = ResolveAt(sq.at, sq.at_ms);
-  const int64_t first_ref = (window->has_at ? window->at_ms : start_) - *offset;
-  const int64_t last_ref = (window->has_at ? window->at_ms : end_) - *offset;
+  const int64_t first_ref = window->RefAt(start_);
+  const int64_t last_ref = window->RefAt(end_);
   // The inner steps are multiples of the step, from the first one after the earliest window's
   // (left-open) start.
-  const int64_t lowest = first_ref - *range;
+  const int64_t lowest = first_ref - window->range_ms;
   int64_t inner_start = FloorDiv(lowest, *step) * *step;
   if (inner_start <= lowest) inner_start += *step;
   if (inner_start > last_ref) return Status::Ok();
@@ -313,7 +318,7 @@ Result<EvalValue> Evaluator::EvalMatrixAsInstant(const Expr& expr) {
   if (!series.ok()) return series.status();
   EvalValue out;
   out.type = ValueType::kMatrix;
-  const int64_t ref = (window.has_at ? window.at_ms : start_) - window.offset_ms;
+  const int64_t ref = window.RefAt(start_);
   for (RangeSeries& rs : *series) {
     EvalSeries es;
     es.metric = std::move(rs.metric);
@@ -571,29 +576,9 @@ Result<EvalValue> Evaluator::EvalSetOperation(const BinaryExpr& expr, EvalValue 
   }
   std::erase_if(result, [](const EvalSeries& s) { return s.points.empty(); });
   if (expr.op == BinaryOp::kOr) {
-    // The same labels on both sides (possible with `on`/`ignoring`) make one series.
-    SeriesCollector collector;
-    bool merged = false;
-    for (EvalSeries& s : result) {
-      const size_t before = collector.size();
-      uint32_t idx = collector.Intern(s.metric, s.drop_name);
-      if (collector.size() == before) merged = true;
-      (void)idx;
-    }
-    if (merged) {
-      SeriesCollector c2;
-      for (EvalSeries& s : result) {
-        uint32_t idx = c2.Intern(s.metric, s.drop_name);
-        for (const FPoint& p : s.points) {
-          if (Status st = c2.Add(idx, p.t, p.v); !st.ok()) return st;
-        }
-      }
-      result = c2.Take();
-      for (EvalSeries& s : result) {
-        std::sort(s.points.begin(), s.points.end(),
-                  [](const FPoint& a, const FPoint& b) { return a.t < b.t; });
-      }
-    }
+    // The same labels on both sides (possible with `on`/`ignoring`) make one series; they never
+    // both have a value at one step, since the right one is only taken where the left is absent.
+    if (Status st = CheckUniqueLabels(result); !st.ok()) return st;
   }
   out.series = std::move(result);
   return out;

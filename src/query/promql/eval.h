@@ -48,11 +48,10 @@ struct EvalValue {
 // markers removed.
 struct RangeSeries {
   Labels metric;
+  // Anchored/smoothed selectors also need the samples around the window edges: their `points`
+  // keep the stale markers.
   std::vector<FPoint> points;
   bool drop_name = false;
-  // Anchored/smoothed selectors also need the raw samples around the window edges; they keep
-  // the stale markers in `points` and set this.
-  bool has_stale = false;
 };
 
 // How each step's window is placed over a RangeSeries: (ref − range, ref] with
@@ -64,6 +63,9 @@ struct RangeWindow {
   int64_t at_ms = 0;
   bool anchored = false;
   bool smoothed = false;
+
+  // The reference time (window end) at evaluation time `t`.
+  int64_t RefAt(int64_t t) const { return (has_at ? at_ms : t) - offset_ms; }
 };
 
 // What one query's evaluators share.
@@ -144,6 +146,10 @@ class Evaluator {
 
  private:
   Result<EvalValue> EvalMatrixAsInstant(const Expr& expr);
+  // Fills the range, offset and @ of `window` for this query (ranges must be positive).
+  Status ResolveWindow(int64_t range_ms, const DurationExpr* range_expr, int64_t offset_ms,
+                       const DurationExpr* offset_expr, AtModifier at, int64_t at_ms,
+                       RangeWindow* window) const;
   // A subquery's inner expression on its own aligned steps, as range series for `window`.
   Status EvalSubqueryRange(const SubqueryExpr& sq, RangeWindow* window,
                            std::vector<RangeSeries>* out);

@@ -68,9 +68,6 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& expr) {
       auto p = Eval(*expr.param);
       if (!p.ok()) return p.status();
       label_name = p->string;
-      if (label_name.empty() || label_name == kMetricNameLabel) {
-        // Prometheus accepts any UTF-8 name but an empty one.
-      }
       if (label_name.empty()) {
         return ExecError(fmt::format("invalid label name \"{}\"", label_name));
       }

@@ -130,11 +130,9 @@ std::optional<double> SmoothedChange(std::span<const FPoint> raw, int64_t start,
                                       [](int64_t t, const FPoint& p) { return t < p.t; });
   auto first_past_end = std::upper_bound(points.begin(), points.end(), end,
                                          [](int64_t t, const FPoint& p) { return t < p.t; });
+  // A sample after the start and one at or before the end: interpolation has both sides (they
+  // may be one sample each side of a window that holds none).
   if (first_after == points.end() || first_past_end == points.begin()) return std::nullopt;
-  if (first_after->t > end && first_after == first_past_end) {
-    // Nothing inside the window: interpolate only when samples surround it.
-    if (first_after == points.begin()) return std::nullopt;
-  }
   std::vector<double> values(points.size());
   if (counter) {
     values = CounterAdjusted(points);
@@ -173,9 +171,7 @@ std::string ExpandReplacement(std::string_view replacement, const RE2& re,
     // $name or ${name}: the longest run of letters, digits and underscores (Go's rule).
     size_t j = i + 1;
     std::string name;
-    bool braced = false;
     if (replacement[j] == '{') {
-      braced = true;
       size_t close = replacement.find('}', j);
       if (close == std::string_view::npos) {
         out.push_back(c);
@@ -194,7 +190,6 @@ std::string ExpandReplacement(std::string_view replacement, const RE2& re,
       out.push_back(c);
       continue;
     }
-    (void)braced;
     int index = -1;
     if (std::all_of(name.begin(), name.end(),
                     [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
@@ -272,8 +267,6 @@ struct RangeCall {
 };
 
 }  // namespace
-
-Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn fn);
 
 Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn fn) {
   size_t matrix_arg = 0;
@@ -451,7 +444,7 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
     // predict_linear with @ still predicts from the evaluation time, so it varies per step.
     const bool invariant = window.has_at && fn != RangeFn::kPredictLinear && rc.scalar1.empty();
     if (invariant) {
-      if (compute(0, window.at_ms - window.offset_ms, &v)) {
+      if (compute(0, window.RefAt(0), &v)) {
         for (size_t k = 0; k < ev->steps(); ++k) es.points.push_back({ev->StepTime(k), v});
       }
     } else {
@@ -465,7 +458,7 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
                                            pts.back().t + window.offset_ms + window.range_ms - 1);
       }
       for (size_t k = begin; k < end; ++k) {
-        const int64_t ref = (window.has_at ? window.at_ms : ev->StepTime(k)) - window.offset_ms;
+        const int64_t ref = window.RefAt(ev->StepTime(k));
         if (window.has_at) lo = hi = 0;
         if (compute(k, ref, &v)) es.points.push_back({ev->StepTime(k), v});
       }
@@ -637,7 +630,7 @@ Result<EvalValue> Evaluator::EvalCall(const Call& call) {
     for (const RangeSeries& rs : *input) {
       for (size_t k = 0; k < steps_; ++k) {
         if (present[k]) continue;
-        const int64_t ref = (window.has_at ? window.at_ms : StepTime(k)) - window.offset_ms;
+        const int64_t ref = window.RefAt(StepTime(k));
         auto it = std::upper_bound(rs.points.begin(), rs.points.end(), ref - window.range_ms,
                                    [](int64_t t, const FPoint& p) { return t < p.t; });
         if (it != rs.points.end() && it->t <= ref) present[k] = true;
@@ -1174,9 +1167,6 @@ Result<EvalValue> EvalLabelFunction(Evaluator* ev, const Call& call) {
   ev->MaterializeNames(&input->series);  // the source may be __name__
   std::unordered_map<Labels, Labels, LabelsHash> cache;
   for (EvalSeries& s : input->series) {
-    if (s.drop_name && dst != kMetricNameLabel) {
-      // keep the pending removal
-    }
     auto it = cache.find(s.metric);
     if (it == cache.end()) {
       std::optional<std::string> value;
