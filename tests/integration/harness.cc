@@ -32,6 +32,18 @@ int FreePort() {
   return acceptor.local_endpoint().port();
 }
 
+std::string SelfScrapeRemoteWriteConfig(const OteliteProcess& p,
+                                        const std::string& remote_write_extra) {
+  return "global:\n  scrape_interval: 1s\n"
+         "scrape_configs:\n  - job_name: otelite-self\n    static_configs:\n"
+         "      - targets: ['127.0.0.1:" +
+         std::to_string(p.exporter_port()) +
+         "']\n"
+         "remote_write:\n  - url: http://127.0.0.1:" +
+         std::to_string(p.prometheus_port()) +
+         "/api/v1/write\n    queue_config:\n      batch_send_deadline: 1s\n" + remote_write_extra;
+}
+
 rapidjson::Document ParseJson(const HttpResult& r) {
   rapidjson::Document d;
   d.Parse(r.body.c_str());

@@ -67,6 +67,12 @@ class OteliteProcess {
   std::string stderr_path_;
 };
 
+// A prometheus.yml for Debian's Prometheus that scrapes `p`'s exporter every second and
+// remote-writes everything to `p`'s :9090 (batches sent within a second); `remote_write_extra`
+// adds lines to that remote_write entry (indented by four spaces).
+std::string SelfScrapeRemoteWriteConfig(const OteliteProcess& p,
+                                        const std::string& remote_write_extra = "");
+
 // A command running in the background with its standard output captured to a file.
 class BackgroundCommand {
  public:

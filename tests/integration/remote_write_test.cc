@@ -95,14 +95,7 @@ TEST(RemoteWrite, DebianPrometheusRemoteWritesIntoOtelite) {
   ASSERT_NE(p, nullptr) << error;
   char tmpl[] = "/tmp/otelite-rw-XXXXXX";
   const std::string dir = mkdtemp(tmpl);
-  {
-    std::ofstream config(dir + "/prometheus.yml");
-    config << "global:\n  scrape_interval: 1s\n"
-           << "scrape_configs:\n  - job_name: otelite-self\n    static_configs:\n"
-           << "      - targets: ['127.0.0.1:" << p->exporter_port() << "']\n"
-           << "remote_write:\n  - url: http://127.0.0.1:" << p->prometheus_port()
-           << "/api/v1/write\n    queue_config:\n      batch_send_deadline: 1s\n";
-  }
+  std::ofstream(dir + "/prometheus.yml") << SelfScrapeRemoteWriteConfig(*p);
   const int port = FreePort();
   BackgroundCommand prometheus({"/usr/bin/prometheus", "--config.file=" + dir + "/prometheus.yml",
                                 "--storage.tsdb.path=" + dir + "/data",

@@ -423,19 +423,11 @@ Result<EvalValue> Evaluator::EvalBinary(const BinaryExpr& expr) {
       size_t w = 0;
       for (const FPoint& p : s.points) {
         const double sv = scalars[StepIndex(p.t)];
-        const double l = swap ? sv : p.v;
-        const double r = swap ? p.v : sv;
         double value = 0;
-        bool keep = ApplyBinaryOp(op, l, r, &value);
-        if (comparison) {
-          if (expr.return_bool) {
-            value = keep ? 1 : 0;
-            keep = true;
-          } else {
-            value = p.v;  // a comparison keeps the vector's value, whichever side it is on
-          }
+        // A comparison keeps the vector's value, whichever side it is on.
+        if (ElementResult(op, expr.return_bool, swap ? sv : p.v, swap ? p.v : sv, p.v, &value)) {
+          s.points[w++] = {p.t, value};
         }
-        if (keep) s.points[w++] = {p.t, value};
       }
       s.points.resize(w);
       if (drop) DropName(&s);
@@ -645,18 +637,8 @@ Result<EvalValue> Evaluator::EvalVectorBinary(const BinaryExpr& expr, EvalValue 
     // Computes one result; `many_series`/`one_series` < 0 when that side was filled in.
     auto emit = [&](int64_t many_series, int64_t one_series, double mv, double ov) -> Status {
       const double l = swap ? ov : mv;
-      const double r = swap ? mv : ov;
       double value = 0;
-      bool keep = ApplyBinaryOp(op, l, r, &value);
-      if (comparison) {
-        if (expr.return_bool) {
-          value = keep ? 1 : 0;
-          keep = true;
-        } else {
-          value = l;
-        }
-      }
-      if (!keep) return Status::Ok();
+      if (!ElementResult(op, expr.return_bool, l, swap ? mv : ov, l, &value)) return Status::Ok();
       const uint64_t pair =
           (static_cast<uint64_t>(many_series + 1) << 32) | static_cast<uint64_t>(one_series + 1);
       auto it = out_index.find(pair);

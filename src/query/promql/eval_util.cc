@@ -64,6 +64,18 @@ bool ApplyBinaryOp(BinaryOp op, double lhs, double rhs, double* value) {
   }
 }
 
+bool ElementResult(BinaryOp op, bool return_bool, double lhs, double rhs, double kept,
+                   double* value) {
+  const bool holds = ApplyBinaryOp(op, lhs, rhs, value);
+  if (!IsComparisonOp(op)) return true;
+  if (return_bool) {
+    *value = holds ? 1 : 0;
+    return true;
+  }
+  *value = kept;
+  return holds;
+}
+
 Labels ResultLabels(const Labels& many, const Labels& one, const VectorMatching& matching,
                     bool drop_name) {
   std::vector<Label> out;

@@ -30,6 +30,12 @@ inline int64_t FloorDiv(int64_t a, int64_t b) {
 // Comparison: returns whether it holds, *value = lhs.
 bool ApplyBinaryOp(BinaryOp op, double lhs, double rhs, double* value);
 
+// An element of a vector operation: `lhs op rhs`. Arithmetic gives the value; a comparison keeps
+// `kept` (the vector's value) when it holds and filters the element out otherwise, or gives 1/0
+// with `bool`. False when the element is filtered out.
+bool ElementResult(BinaryOp op, bool return_bool, double lhs, double rhs, double kept,
+                   double* value);
+
 // The labels of a vector-matching result: the "many" side's labels, without the name when
 // `drop_name`, reduced to the on/ignoring labels for one-to-one matching, plus the group_x labels
 // taken from the "one" side.
