@@ -124,23 +124,41 @@ void SanitizeValue(std::string* value) {
   v = std::move(out);
 }
 
+// A stable sort by name; small sets (the usual case) by insertion, which allocates nothing.
+void SortByName(std::vector<Label>* labels) {
+  const auto less = [](const Label& a, const Label& b) { return a.name < b.name; };
+  if (std::is_sorted(labels->begin(), labels->end(), less)) return;
+  if (labels->size() > 32) {
+    std::stable_sort(labels->begin(), labels->end(), less);
+    return;
+  }
+  for (size_t i = 1; i < labels->size(); ++i) {
+    for (size_t k = i; k > 0 && less((*labels)[k], (*labels)[k - 1]); --k) {
+      std::swap((*labels)[k], (*labels)[k - 1]);
+    }
+  }
+}
+
+// In a stably sorted set, keeps the last of each run of one name (the one sent last).
+void KeepLastOfEachName(std::vector<Label>* labels) {
+  size_t kept = 0;
+  for (size_t i = 0; i < labels->size(); ++i) {
+    if (i + 1 < labels->size() && (*labels)[i + 1].name == (*labels)[i].name) continue;
+    if (kept != i) (*labels)[kept] = std::move((*labels)[i]);
+    ++kept;
+  }
+  labels->resize(kept);
+}
+
 // Normalised names, sorted, the last of a repeated name kept, empty names dropped.
 void NormaliseMetadata(std::vector<Label>* metadata) {
   for (Label& l : *metadata) {
     if (!IsValidLabelName(l.name) || l.name[0] == '_') l.name = PrometheusLabelName(l.name);
     SanitizeValue(&l.value);
   }
-  std::stable_sort(metadata->begin(), metadata->end(),
-                   [](const Label& a, const Label& b) { return a.name < b.name; });
-  size_t kept = 0;
-  for (size_t i = 0; i < metadata->size(); ++i) {
-    Label& l = (*metadata)[i];
-    if (l.name.empty()) continue;
-    if (i + 1 < metadata->size() && (*metadata)[i + 1].name == l.name) continue;  // a later one
-    if (kept != i) (*metadata)[kept] = std::move(l);
-    ++kept;
-  }
-  metadata->resize(kept);
+  std::erase_if(*metadata, [](const Label& l) { return l.name.empty(); });
+  SortByName(metadata);
+  KeepLastOfEachName(metadata);
 }
 
 // Parses (protobuf) or takes (JSON) a stream's labels, drops empty values, adds service_name.
@@ -149,15 +167,9 @@ std::string StreamLabels(DecodedStream* stream, const PushLimits& limits,
                          std::vector<Label>* labels) {
   if (stream->from_json) {
     // JSON objects: a later duplicate key wins, as Go's map decoding does.
-    for (Label& l : stream->labels) {
-      auto same = std::find_if(labels->begin(), labels->end(),
-                               [&](const Label& k) { return k.name == l.name; });
-      if (same != labels->end()) {
-        same->value = std::move(l.value);
-      } else {
-        labels->push_back(std::move(l));
-      }
-    }
+    *labels = std::move(stream->labels);
+    SortByName(labels);
+    KeepLastOfEachName(labels);
     for (const Label& l : *labels) {
       if (!IsValidLabelName(l.name)) {
         std::string name;
@@ -176,8 +188,7 @@ std::string StreamLabels(DecodedStream* stream, const PushLimits& limits,
     *labels = std::move(parsed).value();
   }
   std::erase_if(*labels, [](const Label& l) { return l.value.empty(); });
-  std::stable_sort(labels->begin(), labels->end(),
-                   [](const Label& a, const Label& b) { return a.name < b.name; });
+  SortByName(labels);
   const auto has = [&](std::string_view name) -> const Label* {
     for (const Label& l : *labels) {
       if (l.name == name) return &l;

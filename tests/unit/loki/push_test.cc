@@ -183,6 +183,16 @@ TEST_F(PushApiTest, JsonBodyIsDecodedIntoTheBatch) {
   EXPECT_EQ(store_.streams[1].entries[0].line, "no labels key yet");
 }
 
+TEST_F(PushApiTest, JsonDuplicateKeysKeepTheLastAsGoMapsDo) {
+  ASSERT_EQ(PostJson(R"({"streams":[{"stream":{"job":"a","host":"h","job":"b"},"values":[)"
+                     R"(["1700000000000000000","x",{"k":"1","k":"2"}]]}]})")
+                .result(),
+            http::status::no_content);
+  ASSERT_EQ(store_.EntryCount(), 1u);
+  EXPECT_EQ(store_.streams[0].labels, L({{"host", "h"}, {"job", "b"}}));
+  EXPECT_EQ(store_.streams[0].entries[0].metadata, (std::vector<Label>{{"k", "2"}}));
+}
+
 TEST_F(PushApiTest, JsonContentTypeWithParametersAndGzip) {
   const std::string json =
       R"({"streams":[{"stream":{"job":"a"},"values":[["1700000000000000000","zipped"]]}]})";
