@@ -35,6 +35,10 @@ Result<Matchers> ParseMatchers(std::string_view query, bool validate) {
   internal::Parser parser(query);
   Matchers matchers;
   if (!parser.ParseMatchersOnly(&matchers, validate)) {
+    // Loki's ErrParseMatchers is not a parse error: no "parse error" prefix.
+    if (parser.error().message == internal::kOnlyMatchers) {
+      return Status::InvalidArgument(internal::kOnlyMatchers);
+    }
     return Status::InvalidArgument(parser.error().ToString());
   }
   return matchers;
@@ -298,7 +302,7 @@ bool Parser::ParseMatchersOnly(Matchers* out, bool validate) {
   if (validate && !ValidateTree(*expr)) return false;
   const auto* log = expr->As<LogQueryExpr>();
   if (log == nullptr || !log->selector.pipeline.empty()) {
-    error_ = ParseError{"only label matchers are supported", expr->position, 0, 0};
+    error_ = ParseError{kOnlyMatchers, expr->position, 0, 0};
     failed_ = true;
     return false;
   }
@@ -390,7 +394,7 @@ ExprPtr Parser::ParseOperand(int depth) {
     auto log = std::make_unique<LogQueryExpr>();
     if (!ParseSelector(&log->selector)) return nullptr;
     if (!ParsePipeline(&log->selector, nullptr, depth)) return nullptr;
-    log->selector.position = Span(start);
+    CoverPipeline(&log->selector);
     log->position = Span(start);
     return log;
   }

@@ -26,6 +26,8 @@
 
 namespace otelite::logql::internal {
 
+inline constexpr const char* kOnlyMatchers = "only label matchers are supported";
+
 class Parser {
  public:
   explicit Parser(std::string_view query);
@@ -56,6 +58,8 @@ class Parser {
   void Defer(const void* node, std::string message, PositionRange position);
   void DeferStage(std::string message, PositionRange position);
   PositionRange Span(uint32_t start) const { return {start, prev_end_}; }
+  // Makes the selector's position cover its pipeline.
+  static void CoverPipeline(LogSelector* selector);
 
   // ---- expressions (parser.cc)
   ExprPtr ParseExpr(int min_precedence, int depth);

@@ -4,6 +4,8 @@
 // [5m]`, `({…} | …)[5m]`, `({…}[5m])`.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "query/logql/parser_internal.h"
 
 namespace otelite::logql::internal {
@@ -76,6 +78,13 @@ std::unique_ptr<LabelFilterExpr> Combine(LabelFilterExpr::Kind kind,
 }
 
 }  // namespace
+
+void Parser::CoverPipeline(LogSelector* selector) {
+  if (selector->pipeline.empty()) return;
+  uint32_t end =
+      std::visit([](const auto& stage) { return stage.position.end; }, selector->pipeline.back());
+  selector->position.end = std::max(selector->position.end, end);
+}
 
 std::optional<LabelMatcher> Parser::MakeMatcher(MatchType type, std::string name, std::string value,
                                                 PositionRange position) {
@@ -534,14 +543,13 @@ bool Parser::ParseLogRange(RangeAggregationExpr* agg, int depth) {
   if (tok().kind != TokenKind::kOpenBrace) {
     return SyntaxError({TokenKind::kOpenBrace, TokenKind::kOpenParen});
   }
-  uint32_t start = tok().start;
   if (!ParseSelector(&selector)) return false;
   if (tok().kind == TokenKind::kRange) {  // ( {…} [5m] … )
     if (!ParseLogRangeAfterSelector(agg, depth)) return false;
     return Expect(TokenKind::kCloseParen);
   }
   if (!ParsePipeline(&selector, &agg->unwrap, depth)) return false;
-  selector.position = Span(start);
+  CoverPipeline(&selector);
   if (tok().kind == TokenKind::kRange) {  // ( {…} | … [5m] )
     if (!ParseRangeAndOffset(agg)) return false;
     return Expect(TokenKind::kCloseParen);
@@ -559,14 +567,14 @@ bool Parser::ParseLogRange(RangeAggregationExpr* agg, int depth) {
 
 bool Parser::ParseLogRangeAfterSelector(RangeAggregationExpr* agg, int depth) {
   LogSelector& selector = agg->selector;
-  uint32_t start = selector.position.start;
   if (tok().kind == TokenKind::kRange) {  // {…} [5m] [offset 1m] [| …] [| unwrap …]
     if (!ParseRangeAndOffset(agg)) return false;
     if (!ParsePipeline(&selector, &agg->unwrap, depth)) return false;
-    if (!selector.pipeline.empty()) selector.position = {start, selector.position.end};
+    CoverPipeline(&selector);
     return true;
   }
   if (!ParsePipeline(&selector, &agg->unwrap, depth)) return false;
+  CoverPipeline(&selector);
   return ParseRangeAndOffset(agg);
 }
 

@@ -168,12 +168,11 @@ TEST(LogqlConformanceParse, LokiScripts) {
       }
       continue;
     }
-    bool parse_time = !q.fail_is_regex
-                          ? Contains(std::begin(kParseTimeTexts), std::end(kParseTimeTexts),
-                                     q.fail_text) &&
-                                !Contains(std::begin(kStageBuilderTexts),
-                                          std::end(kStageBuilderTexts), q.fail_text)
-                          : true;
+    bool parse_time = !q.fail_is_regex ? Contains(std::begin(kParseTimeTexts),
+                                                  std::end(kParseTimeTexts), q.fail_text) &&
+                                             !Contains(std::begin(kStageBuilderTexts),
+                                                       std::end(kStageBuilderTexts), q.fail_text)
+                                       : true;
     if (q.fail_text.empty()) {
       ++unspecified_fails;
       if (!result.ok()) ++unspecified_rejected;
@@ -204,9 +203,8 @@ TEST(LogqlConformanceParse, LokiScripts) {
       "logqltest queries: %d run by Loki, %d parse (%.1f%%); %d fail at parse time in Loki, %d "
       "with Loki's message here; %d fail later in Loki, %d of them parse here; %d fail without "
       "a stated message, %d of them rejected here\n",
-      runs, runs_parsed, 100.0 * runs_parsed / std::max(runs, 1), parse_fails,
-      parse_fails_matched, later_fails, later_fails_parsed, unspecified_fails,
-      unspecified_rejected);
+      runs, runs_parsed, 100.0 * runs_parsed / std::max(runs, 1), parse_fails, parse_fails_matched,
+      later_fails, later_fails_parsed, unspecified_fails, unspecified_rejected);
   EXPECT_GE(runs_parsed * 100, runs * 99);
 }
 
