@@ -254,7 +254,7 @@ void Parser::Defer(const void* node, std::string message, PositionRange position
   ParseError error;
   error.message = std::move(message);
   error.position = position;
-  deferred_.emplace_back(node, std::move(error));
+  deferred_.emplace(node, std::move(error));  // the first error of a node stays
 }
 
 void Parser::DeferStage(std::string message, PositionRange position) {
@@ -265,10 +265,8 @@ void Parser::DeferStage(std::string message, PositionRange position) {
 }
 
 const ParseError* Parser::DeferredError(const void* node) const {
-  for (const auto& [owner, error] : deferred_) {
-    if (owner == node) return &error;
-  }
-  return nullptr;
+  auto it = deferred_.find(node);
+  return it == deferred_.end() ? nullptr : &it->second;
 }
 
 ExprPtr Parser::ParseTop() {

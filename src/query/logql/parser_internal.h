@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -120,7 +121,7 @@ class Parser {
   uint32_t prev_end_ = 0;
   bool failed_ = false;
   ParseError error_;
-  std::vector<std::pair<const void*, ParseError>> deferred_;
+  std::unordered_map<const void*, ParseError> deferred_;  // by node
   std::vector<ParseError> stage_errors_;
 };
 
