@@ -83,6 +83,9 @@ for exe in "${targets[@]}"; do
       copy_seeds "$corpus" "$shared"/conformance/openmetrics/prometheus-textparse/*.om.txt
       extra_flags+=(-dict="$root/fuzz/openmetrics.dict")
       ;;
+    logql_parse_fuzz)
+      extra_flags+=(-dict="$root/fuzz/logql.dict")
+      ;;
     gzip_fuzz)
       gzip_seeds "$corpus" "$root"/fuzz/seeds/otlp_json/*.json \
         "$shared"/conformance/otlp/*.json "$shared"/fixtures/claude-code/*.pb

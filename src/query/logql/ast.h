@@ -130,6 +130,12 @@ struct DecolorizeStage {
 using Stage = std::variant<LineFilterStage, LabelFilterStage, ParserStage, LineFormatStage,
                            LabelFormatStage, DropKeepStage, DecolorizeStage>;
 
+// Canonical LogQL of one stage (`|= "a" or "b"`, `| json a="b.c"`) and of a label filter
+// expression (`a="1" and (b>2 or c=ip("10.0.0.0/8"))`), as Expr::String() prints them; also for
+// Loki's "stage '<stage>' : <error>" messages.
+void AppendStageString(const Stage& stage, std::string* out);
+void AppendLabelFilterString(const LabelFilterExpr& filter, std::string* out);
+
 // `{matchers} stage…`.
 struct LogSelector {
   Matchers matchers;
