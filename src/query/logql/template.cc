@@ -529,6 +529,15 @@ class Executor {
 
 }  // namespace
 
+Template::Template() {
+  static const auto* empty = new std::shared_ptr<const Program>([] {
+    auto program = std::make_shared<Program>();
+    program->simple = true;
+    return program;
+  }());
+  program_ = *empty;
+}
+
 Result<Template> Template::Parse(std::string_view text, std::string_view name) {
   auto program = std::make_shared<Program>();
   Status status = template_internal::ParseProgram(text, name, program.get());

@@ -62,6 +62,9 @@ class Template {
   static constexpr size_t kMaxOutputBytes = 4 << 20;
   static constexpr int64_t kMaxSteps = 1'000'000;
 
+  // The empty template: outputs nothing, reads nothing.
+  Template();
+
   // Parses `text`. `name` is the template's name in error messages, as Loki names them: "line"
   // for line_format, "label" for label_format. Errors read like Go's, e.g.
   // `template: line:1: unexpected "}" in operand`, `template: line:1: function "x" not defined`.

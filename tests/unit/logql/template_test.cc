@@ -348,6 +348,15 @@ TEST(TemplateTest, SimpleTemplatesRunWithoutEvaluation) {
   EXPECT_EQ(out, "1");
 }
 
+TEST(TemplateTest, DefaultTemplateIsEmpty) {
+  Template empty;
+  std::string out = "x";
+  ASSERT_TRUE(empty.Execute(testing::StandardData(), &out).ok());
+  EXPECT_EQ(out, "");
+  EXPECT_TRUE(empty.referenced_labels().empty());
+  EXPECT_FALSE(empty.reads_all_labels());
+}
+
 TEST(TemplateTest, CopiesShareAndRunConcurrently) {
   Result<Template> parsed =
       Template::Parse("{{ range $i := 50 }}{{ $.a | printf \"%s-\" }}{{ end }}{{ __line__ }}");
