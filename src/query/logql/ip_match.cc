@@ -59,7 +59,7 @@ bool IpMatcher::ParseAddress(std::string_view text, Address* address) {
   if (special == std::string_view::npos) return false;
   // inet_pton wants a C string; no valid address text is this long.
   char copy[64];
-  if (text.size() >= sizeof(copy)) return false;
+  if (text.size() >= sizeof(copy) || text.find('\0') != std::string_view::npos) return false;
   std::memcpy(copy, text.data(), text.size());
   copy[text.size()] = '\0';
   *address = Address{};

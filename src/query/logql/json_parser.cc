@@ -111,6 +111,12 @@ class JsonInput {
     return parser_.iterate(buffer_.get(), length_, capacity_).get(*doc);
   }
 
+  // Starts *doc again over the input already loaded: after an error simdjson may have given up
+  // on the document (it is no longer "alive" and cannot be rewound).
+  bool Restart(ondemand::document* doc) {
+    return !parser_.iterate(buffer_.get(), length_, capacity_).get(*doc);
+  }
+
   // After the root object or array was reported incomplete: when that is because text follows
   // it (Loki ignores such text), restarts *doc over the root value alone. False otherwise.
   bool ReopenFirstValue(ondemand::document* doc) {
@@ -524,7 +530,11 @@ Status JsonExpressionParser::Parse(std::string_view line, FieldSink& sink) {
     const Path& path = paths_[p];
     ondemand::value current;
     error_code error = simdjson::SUCCESS;
-    doc.rewind();
+    if (doc.is_alive()) {
+      doc.rewind();
+    } else if (!input_->Restart(&doc)) {
+      break;
+    }
     Lookup lookup = Descend(doc, path.steps[0], &current, &error);
     if (lookup == Lookup::kError && error == simdjson::INCOMPLETE_ARRAY_OR_OBJECT && !reopened) {
       // Text after the root value (Loki ignores it): read the root value alone from now on.

@@ -268,6 +268,17 @@ TEST(JsonExpressionParser, EmptyAndNonJsonLines) {
   EXPECT_EQ(sink.fields, (Fields{{"a", "x"}}));
 }
 
+TEST(JsonExpressionParser, EveryPathIsTriedAfterAMalformedObject) {
+  // After the first path runs into the fault, the others are still looked up (found or not).
+  Result<JsonExpressionParser> parser = Compile({{"a", "a"}, {"b", "b"}, {"x", "x"}});
+  ASSERT_TRUE(parser.ok());
+  RecordingSink sink;
+  Status status = parser->Parse("{\"x\":\"1\",\xA7\xA7\"b\":2}", sink);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(sink.fields, (Fields{{"x", "1"}}));
+  EXPECT_EQ(sink.missing, (std::vector<std::string>{"a", "b"}));
+}
+
 TEST(JsonExpressionParser, RepeatedLabelKeepsTheFirst) {
   Result<JsonExpressionParser> parser = Compile({{"a", "x"}, {"a", "y"}});
   ASSERT_TRUE(parser.ok());
