@@ -23,9 +23,21 @@ uint64_t HashName(std::string_view name) {
 // Up to this many names a linear scan beats hashing into a table.
 constexpr size_t kLinearScanLimit = 16;
 
+bool AllLabelChars(std::string_view key) {
+  for (char c : key) {
+    if (!IsLabelChar(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void AppendSanitizedKey(std::string_view key, bool digit_prefix, std::string* out) {
+  if (AllLabelChars(key)) {  // the usual case: nothing to trim or replace
+    if (digit_prefix && !key.empty() && key[0] >= '0' && key[0] <= '9') out->push_back('_');
+    out->append(key);
+    return;
+  }
   key = TrimGoSpace(key);
   if (key.empty()) return;
   if (digit_prefix && key[0] >= '0' && key[0] <= '9') out->push_back('_');
@@ -45,6 +57,12 @@ void AppendSanitizedKey(std::string_view key, bool digit_prefix, std::string* ou
 void SanitizeLabelName(std::string_view key, std::string* out) {
   out->clear();
   AppendSanitizedKey(key, /*digit_prefix=*/true, out);
+}
+
+std::string_view SanitizedLabelName(std::string_view key, std::string* scratch) {
+  if (IsValidLabelName(key)) return key;
+  SanitizeLabelName(key, scratch);
+  return *scratch;
 }
 
 bool IsValidLabelName(std::string_view name) {

@@ -45,6 +45,10 @@ struct LabelExtraction {
 // "a b" -> "a_b", " " -> "" (an empty result means: no label).
 void SanitizeLabelName(std::string_view key, std::string* out);
 
+// SanitizeLabelName without copying in the usual case: `key` itself when it is already a valid
+// label name, else its sanitised form written to *scratch.
+std::string_view SanitizedLabelName(std::string_view key, std::string* scratch);
+
 // The building block of SanitizeLabelName, appending to *out. `digit_prefix` says whether a
 // leading digit gets a '_' (Loki does so only for the first segment of a flattened JSON name).
 void AppendSanitizedKey(std::string_view key, bool digit_prefix, std::string* out);

@@ -210,11 +210,17 @@ class FlattenWalker {
 
  private:
   void Emit(std::string_view key, std::string_view value) {
-    name_->assign(*prefix_);
-    if (!prefix_->empty()) name_->push_back('_');
-    AppendSanitizedKey(key, /*digit_prefix=*/prefix_->empty(), name_);
-    if (name_->empty()) return;
-    if (emitted_->Insert(*name_)) sink_->Add(*name_, value);
+    std::string_view name;
+    if (prefix_->empty()) {
+      name = SanitizedLabelName(key, name_);
+    } else {
+      name_->assign(*prefix_);
+      name_->push_back('_');
+      AppendSanitizedKey(key, /*digit_prefix=*/false, name_);
+      name = *name_;
+    }
+    if (name.empty()) return;
+    if (emitted_->Insert(name)) sink_->Add(name, value);
   }
 
   std::string* prefix_;

@@ -347,28 +347,28 @@ Status LogfmtParser::Parse(std::string_view line, FieldSink& sink) {
       }
       continue;
     }
-    SanitizeLabelName(scanner.key(), &name_);
-    if (name_.empty()) continue;
+    const std::string_view name = SanitizedLabelName(scanner.key(), &name_);
+    if (name.empty()) continue;
     std::string_view value = scanner.value();
     if (HasRuneError(value)) value = {};
 
     if (params_.empty()) {
       if (value.empty() && !options_.keep_empty) continue;
-      if (emitted_.Insert(name_)) sink.Add(name_, value);
+      if (emitted_.Insert(name)) sink.Add(name, value);
       continue;
     }
     // With parameters: the label of the parameter reading this key; a key that is itself
     // one of the labels passes under that name, as in Loki.
     const std::string* label = nullptr;
     for (const Param& param : params_) {
-      if (!param.key.empty() && param.key == name_) {
+      if (!param.key.empty() && param.key == name) {
         label = &param.label;
         break;
       }
     }
     if (label == nullptr) {
       for (const Param& param : params_) {
-        if (param.label == name_) {
+        if (param.label == name) {
           label = &param.label;
           break;
         }
