@@ -1,0 +1,120 @@
+#include "query/logql/go_text.h"
+
+#include <cstring>
+
+namespace otelite::logql {
+
+namespace {
+
+bool IsContinuation(unsigned char c, unsigned char low = 0x80, unsigned char high = 0xBF) {
+  return c >= low && c <= high;
+}
+
+}  // namespace
+
+int DecodeRune(std::string_view s, size_t i, uint32_t* rune) {
+  const size_t n = s.size() - i;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data() + i);
+  const unsigned char c0 = p[0];
+  if (c0 < 0x80) {
+    *rune = c0;
+    return 1;
+  }
+  *rune = kRuneError;
+  if (c0 < 0xC2 || c0 > 0xF4) return 1;
+  if (c0 < 0xE0) {
+    if (n < 2 || !IsContinuation(p[1])) return 1;
+    *rune = (uint32_t{c0} & 0x1F) << 6 | (p[1] & 0x3F);
+    return 2;
+  }
+  // The second byte's range depends on the first (no overlongs, no surrogates, <= U+10FFFF).
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (c0 == 0xE0) low = 0xA0;
+  if (c0 == 0xED) high = 0x9F;
+  if (c0 == 0xF0) low = 0x90;
+  if (c0 == 0xF4) high = 0x8F;
+  if (n < 2 || !IsContinuation(p[1], low, high)) return 1;
+  if (c0 < 0xF0) {
+    if (n < 3 || !IsContinuation(p[2])) return 1;
+    *rune = (uint32_t{c0} & 0x0F) << 12 | (uint32_t{p[1]} & 0x3F) << 6 | (p[2] & 0x3F);
+    return 3;
+  }
+  if (n < 4 || !IsContinuation(p[2]) || !IsContinuation(p[3])) return 1;
+  *rune = (uint32_t{c0} & 0x07) << 18 | (uint32_t{p[1]} & 0x3F) << 12 |
+          (uint32_t{p[2]} & 0x3F) << 6 | (p[3] & 0x3F);
+  return 4;
+}
+
+bool HasRuneError(std::string_view s) {
+  // ASCII, the usual case, eight bytes at a time.
+  size_t i = 0;
+  while (i + 8 <= s.size()) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, sizeof word);
+    if ((word & 0x8080808080808080ull) != 0) break;
+    i += 8;
+  }
+  while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    uint32_t rune;
+    i += DecodeRune(s, i, &rune);
+    if (rune == kRuneError) return true;
+  }
+  return false;
+}
+
+bool IsGoSpace(uint32_t rune) {
+  switch (rune) {
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+      return true;
+    default:
+      return rune >= 0x2000 && rune <= 0x200A;
+  }
+}
+
+std::string_view TrimGoSpace(std::string_view s) {
+  size_t begin = 0;
+  while (begin < s.size()) {
+    uint32_t rune;
+    int width = DecodeRune(s, begin, &rune);
+    if (!IsGoSpace(rune)) break;
+    begin += width;
+  }
+  size_t end = s.size();
+  while (end > begin) {
+    // Step back to the start of the last rune: at most 3 continuation bytes.
+    size_t start = end - 1;
+    while (start > begin && end - start < 4 &&
+           (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) {
+      --start;
+    }
+    uint32_t rune;
+    int width = DecodeRune(s, start, &rune);
+    if (start + width != end) {
+      // A stray continuation byte: invalid, so not a space.
+      break;
+    }
+    if (!IsGoSpace(rune)) break;
+    end = start;
+  }
+  return s.substr(begin, end - begin);
+}
+
+}  // namespace otelite::logql
