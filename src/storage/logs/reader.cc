@@ -101,19 +101,7 @@ class StreamReader : public LogStreamReader {
     OTELITE_RETURN_IF_ERROR(seg.ReadFrame(block.timestamps, &compressed_, &raw_));
     bytes += raw_.size();
     out->timestamps.resize(n);
-    int64_t t = block.min_t;
-    if (block.time_width == 4) {
-      std::vector<uint32_t>& d = widened_;
-      d.resize(n);
-      WidenU32(raw_.data(), 4, n, d.data());
-      for (size_t i = 0; i < n; ++i) out->timestamps[i] = t += d[i];
-    } else {
-      for (size_t i = 0; i < n; ++i) {
-        uint64_t d;
-        std::memcpy(&d, raw_.data() + 8 * i, 8);
-        out->timestamps[i] = t = static_cast<int64_t>(static_cast<uint64_t>(t) + d);
-      }
-    }
+    DecodeTimestamps(block, raw_, out->timestamps.data());
     OTELITE_RETURN_IF_ERROR(seg.ReadFrame(block.line_sizes, &compressed_, &raw_));
     bytes += raw_.size();
     out->line_bytes.resize(n);
@@ -308,7 +296,6 @@ class StreamReader : public LogStreamReader {
   std::vector<StringInterner> merged_dicts_;
   std::vector<std::vector<uint32_t>> merged_codes_;
   std::vector<uint8_t> compressed_, raw_;
-  std::vector<uint32_t> widened_;
   std::vector<LogColumn> batch_columns_;
   std::vector<int64_t> rev_timestamps_;
   std::vector<uint32_t> rev_line_bytes_;

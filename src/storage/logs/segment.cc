@@ -42,7 +42,6 @@ void PutFrame(Encoder& e, const FrameRef& f) {
   e.Uvarint(f.offset);
   e.Uvarint(f.size);
   e.Uvarint(f.raw);
-  e.U32(f.crc);
 }
 
 FrameRef GetFrame(Decoder& d) {
@@ -50,7 +49,6 @@ FrameRef GetFrame(Decoder& d) {
   f.offset = d.Uvarint();
   f.size = static_cast<uint32_t>(d.Uvarint());
   f.raw = static_cast<uint32_t>(d.Uvarint());
-  f.crc = d.U32();
   return f;
 }
 
@@ -72,7 +70,11 @@ void Narrow(std::span<const T> values, uint8_t width, std::vector<uint8_t>* out)
 // The file being written: frames appended at the end, then the footer.
 class FileWriter {
  public:
-  explicit FileWriter(int level) : level_(level), cctx_(ZSTD_createCCtx()) {}
+  explicit FileWriter(int level) : level_(level), cctx_(ZSTD_createCCtx()) {
+    // Each frame carries the checksum of its content (XXH64), verified when decompressed.
+    ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level_);
+    ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1);
+  }
   ~FileWriter() {
     ZSTD_freeCCtx(cctx_);
     if (fd_ >= 0) ::close(fd_);
@@ -93,13 +95,12 @@ class FileWriter {
   Result<FrameRef> Frame(std::span<const uint8_t> raw) {
     scratch_.resize(ZSTD_compressBound(raw.size()));
     const size_t n =
-        ZSTD_compressCCtx(cctx_, scratch_.data(), scratch_.size(), raw.data(), raw.size(), level_);
+        ZSTD_compress2(cctx_, scratch_.data(), scratch_.size(), raw.data(), raw.size());
     if (ZSTD_isError(n)) return Status::Internal(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
     FrameRef ref;
     ref.offset = offset_;
     ref.size = static_cast<uint32_t>(n);
     ref.raw = static_cast<uint32_t>(raw.size());
-    ref.crc = Crc({scratch_.data(), n});
     OTELITE_RETURN_IF_ERROR(Write({scratch_.data(), n}));
     return ref;
   }
@@ -107,7 +108,7 @@ class FileWriter {
   size_t CompressedSize(std::span<const uint8_t> raw) {
     scratch_.resize(ZSTD_compressBound(raw.size()));
     const size_t n =
-        ZSTD_compressCCtx(cctx_, scratch_.data(), scratch_.size(), raw.data(), raw.size(), level_);
+        ZSTD_compress2(cctx_, scratch_.data(), scratch_.size(), raw.data(), raw.size());
     return ZSTD_isError(n) ? SIZE_MAX : n;
   }
   Status FlushBuffer() {
@@ -214,6 +215,40 @@ void WidenU32(const uint8_t* in, uint8_t width, size_t count, uint32_t* out) {
   }
 }
 
+void DecodeTimestamps(const Segment::Block& block, std::span<const uint8_t> raw, int64_t* out) {
+  uint64_t scale = 1;
+  for (int k = 0; k < block.time_scale; ++k) scale *= 10;
+  uint64_t t = static_cast<uint64_t>(block.min_t);
+  const size_t n = block.entries;
+  const uint8_t* p = raw.data();
+  switch (block.time_width) {
+    case 1:
+      for (size_t i = 0; i < n; ++i) out[i] = static_cast<int64_t>(t += p[i] * scale);
+      break;
+    case 2:
+      for (size_t i = 0; i < n; ++i) {
+        const uint64_t d = static_cast<uint64_t>(p[2 * i]) | static_cast<uint64_t>(p[2 * i + 1])
+                                                                 << 8;
+        out[i] = static_cast<int64_t>(t += d * scale);
+      }
+      break;
+    case 4:
+      for (size_t i = 0; i < n; ++i) {
+        uint32_t d;
+        std::memcpy(&d, p + 4 * i, 4);
+        out[i] = static_cast<int64_t>(t += uint64_t{d} * scale);
+      }
+      break;
+    default:
+      for (size_t i = 0; i < n; ++i) {
+        uint64_t d;
+        std::memcpy(&d, p + 8 * i, 8);
+        out[i] = static_cast<int64_t>(t += d * scale);
+      }
+      break;
+  }
+}
+
 Result<SegmentMeta> WriteSegment(const std::string& path, uint64_t generation,
                                  std::span<const StreamRuns> streams,
                                  const SegmentWriteOptions& options) {
@@ -279,7 +314,28 @@ Result<SegmentMeta> WriteSegment(const std::string& path, uint64_t generation,
         prev = t;
       }
       block.max_t = prev;
-      block.time_width = max_delta <= UINT32_MAX ? 4 : 8;
+      // Senders mostly stamp whole milliseconds or microseconds: divide the deltas by the
+      // largest power of ten that divides them all.
+      while (block.time_scale < 18) {
+        uint64_t next = 10;
+        for (int k = 0; k < block.time_scale; ++k) next *= 10;
+        bool divides = true;
+        for (uint64_t d : u64) {
+          if (d % next != 0) {
+            divides = false;
+            break;
+          }
+        }
+        if (!divides) break;
+        ++block.time_scale;
+      }
+      uint64_t scale = 1;
+      for (int k = 0; k < block.time_scale; ++k) scale *= 10;
+      if (scale > 1) {
+        for (uint64_t& d : u64) d /= scale;
+        max_delta /= scale;
+      }
+      block.time_width = WidthFor(max_delta);
       Narrow<uint64_t>(u64, block.time_width, &raw);
       auto frame = file.Frame(raw);
       if (!frame.ok()) return fail(frame.status());
@@ -451,6 +507,7 @@ Result<SegmentMeta> WriteSegment(const std::string& path, uint64_t generation,
       e.Uvarint(b.line_bytes);
       e.Uvarint(b.meta_bytes);
       e.U8(b.time_width);
+      e.U8(b.time_scale);
       PutFrame(e, b.timestamps);
       e.U8(b.line_width);
       PutFrame(e, b.line_sizes);
@@ -614,6 +671,7 @@ Status Segment::ParseFooter(std::span<const uint8_t> footer) {
       block.line_bytes = d.Uvarint();
       block.meta_bytes = d.Uvarint();
       block.time_width = d.U8();
+      block.time_scale = d.U8();
       block.timestamps = GetFrame(d);
       block.line_width = d.U8();
       block.line_sizes = GetFrame(d);
@@ -634,7 +692,9 @@ Status Segment::ParseFooter(std::span<const uint8_t> footer) {
         }
         block.columns.push_back(bc);
       }
-      if ((block.time_width != 4 && block.time_width != 8) ||
+      if ((block.time_width != 1 && block.time_width != 2 && block.time_width != 4 &&
+           block.time_width != 8) ||
+          block.time_scale > 18 ||
           (block.line_width != 1 && block.line_width != 2 && block.line_width != 4) ||
           (block.meta_width != 1 && block.meta_width != 2 && block.meta_width != 4)) {
         return Status::IoError("bad block encoding");
@@ -665,18 +725,16 @@ Status Segment::ReadFrame(const FrameRef& ref, std::vector<uint8_t>* scratch,
     if (n <= 0) return Status::IoError(fmt::format("log segment {}: read failed", meta_.path));
     done += static_cast<size_t>(n);
   }
-  if (Crc(*scratch) != ref.crc) {
-    return Status::IoError(
-        fmt::format("log segment {}: checksum mismatch at offset {}", meta_.path, ref.offset));
-  }
   out->resize(ref.raw);
   thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(),
                                                                        ZSTD_freeDCtx);
   const size_t n =
       ZSTD_decompressDCtx(dctx.get(), out->data(), out->size(), scratch->data(), scratch->size());
   if (ZSTD_isError(n) || n != ref.raw) {
-    return Status::IoError(
-        fmt::format("log segment {}: bad frame at offset {}", meta_.path, ref.offset));
+    // A damaged frame fails zstd's own content checksum (or its structure).
+    return Status::IoError(fmt::format("log segment {}: frame at offset {} fails its checksum ({})",
+                                       meta_.path, ref.offset,
+                                       ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch"));
   }
   return Status::Ok();
 }

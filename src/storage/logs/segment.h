@@ -5,7 +5,8 @@
 // structured-metadata key present in the block. The codes of a key refer to that key's
 // dictionary, one per segment (shared by all streams and blocks), stored as its own frame so a
 // filter can check it without touching the codes. A footer lists streams, blocks, columns and
-// where every frame lies, with a CRC-32 per frame and one over the footer.
+// where every frame lies, with a CRC-32 over the footer; every frame carries zstd's content
+// checksum.
 //
 // Segment is thread-safe: readers share it (shared_ptr) and read frames with pread; the file
 // stays open, so a segment deleted by retention stays readable until its last reader is gone.
@@ -35,7 +36,6 @@ struct FrameRef {
   uint64_t offset = 0;
   uint32_t size = 0;  // compressed
   uint32_t raw = 0;   // decompressed
-  uint32_t crc = 0;   // CRC-32 (zlib) of the compressed bytes
 };
 
 enum CodeTransform : uint8_t { kCodesPlain = 0, kCodesDelta = 1 };
@@ -79,6 +79,7 @@ class Segment {
     uint64_t line_bytes = 0;
     uint64_t meta_bytes = 0;
     uint8_t time_width = 8, line_width = 4, meta_width = 4;
+    uint8_t time_scale = 0;  // timestamp deltas are stored divided by 10^time_scale
     FrameRef timestamps, line_sizes, meta_sizes, lines;
     std::vector<BlockColumn> columns;  // by column index (= by name)
   };
@@ -135,6 +136,9 @@ class Segment {
   mutable std::vector<std::shared_ptr<const Dictionary>> dict_cache_;
   mutable int64_t cached_bytes_ = 0;
 };
+
+// The timestamps of `block` from its decompressed timestamps frame.
+void DecodeTimestamps(const Segment::Block& block, std::span<const uint8_t> raw, int64_t* out);
 
 // Widens `count` little-endian unsigned integers of `width` bytes (1, 2, 4) into `out`.
 void WidenU32(const uint8_t* in, uint8_t width, size_t count, uint32_t* out);

@@ -206,12 +206,7 @@ class StoreQuerier : public LogQuerier {
           // Partly inside: count entry by entry.
           OTELITE_RETURN_IF_ERROR(seg->ReadFrame(b.timestamps, &compressed, &raw));
           ts.resize(b.entries);
-          int64_t t = b.min_t;
-          for (size_t i = 0; i < b.entries; ++i) {
-            uint64_t d = 0;
-            std::memcpy(&d, raw.data() + i * b.time_width, b.time_width);
-            ts[i] = t = static_cast<int64_t>(static_cast<uint64_t>(t) + d);
-          }
+          DecodeTimestamps(b, raw, ts.data());
           OTELITE_RETURN_IF_ERROR(seg->ReadFrame(b.line_sizes, &compressed, &raw));
           line_sizes.resize(b.entries);
           WidenU32(raw.data(), b.line_width, b.entries, line_sizes.data());
