@@ -127,9 +127,17 @@ class StreamReader : public LogStreamReader {
       if (!filter_.Wants(name)) continue;
       if (out->columns.size() <= used) out->columns.resize(used + 1);
       Decoded::Column& col = out->columns[used++];
-      auto dict = seg.LoadDictionary(bc.column);
-      if (!dict.ok()) return dict.status();
-      col.dict = std::move(*dict);
+      // Dictionaries too big for the store's cache are decoded once per segment and reader.
+      if (dict_segment_ != &seg) {
+        dict_segment_ = &seg;
+        dicts_.assign(seg.columns().size(), nullptr);
+      }
+      if (!dicts_[bc.column]) {
+        auto dict = seg.LoadDictionary(bc.column);
+        if (!dict.ok()) return dict.status();
+        dicts_[bc.column] = std::move(*dict);
+      }
+      col.dict = dicts_[bc.column];
       OTELITE_RETURN_IF_ERROR(seg.ReadFrame(bc.codes, &compressed_, &raw_));
       bytes += raw_.size();
       col.codes.resize(n);
@@ -296,6 +304,8 @@ class StreamReader : public LogStreamReader {
   std::vector<StringInterner> merged_dicts_;
   std::vector<std::vector<uint32_t>> merged_codes_;
   std::vector<uint8_t> compressed_, raw_;
+  const Segment* dict_segment_ = nullptr;
+  std::vector<std::shared_ptr<const Segment::Dictionary>> dicts_;
   std::vector<LogColumn> batch_columns_;
   std::vector<int64_t> rev_timestamps_;
   std::vector<uint32_t> rev_line_bytes_;

@@ -166,6 +166,10 @@ void ChunkBuilder::Add(int64_t t, std::string_view line,
       c.last_code = code;
       c.last_value = c.dict.strings()[*found];
     }
+    if (c.codes.size() > row) {  // the name twice in one entry: the last value wins
+      c.codes.back() = code;
+      continue;
+    }
     if (c.codes.size() < row) c.codes.resize(row, 0);
     c.codes.push_back(code);
     ++c.present;

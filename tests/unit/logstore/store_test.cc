@@ -253,3 +253,61 @@ TEST_F(LogStoreTest, LabelNamesValuesAndVolumes) {
 
 }  // namespace
 }  // namespace otelite::logs
+
+namespace otelite::logs {
+namespace {
+
+using namespace otelite::logs::testing;
+
+TEST(LogStoreEdgeCases, RepeatedMetadataNameKeepsTheLastValue) {
+  otelite::testing::TempDir dir;
+  int64_t now = kNow;
+  auto store = LogStore::Open(dir.str(), TestOptions(&now));
+  ASSERT_TRUE(store.ok());
+  LogEntry e = Entry(kNow - 5 * kHour, "l", {});
+  e.metadata = {{"k", "a"}, {"k", "b"}, {"z", "1"}};
+  ASSERT_TRUE((*store)->AppendLogs(Batch(StreamLabels("svc"), {e})).ok());
+  const std::vector<Row> want = {{kNow - 5 * kHour, "l", {{"k", "b"}, {"z", "1"}}}};
+  auto q = (*store)->NewLogQuerier();
+  EXPECT_EQ(ReadAll(*q, 0, kNow, Select("svc"))[StreamLabels("svc").ToString()], want);
+  ASSERT_TRUE((*store)->PersistHead().ok());
+  q = (*store)->NewLogQuerier();
+  EXPECT_EQ(ReadAll(*q, 0, kNow, Select("svc"))[StreamLabels("svc").ToString()], want);
+}
+
+TEST(LogStoreEdgeCases, ReadsRightWithoutADictionaryCache) {
+  otelite::testing::TempDir dir;
+  int64_t now = kNow;
+  LogStoreOptions o = TestOptions(&now);
+  o.dictionary_cache_bytes = 0;
+  o.segment.block_entries = 64;
+  auto store = LogStore::Open(dir.str(), o);
+  ASSERT_TRUE(store.ok());
+  LogBatch b = Batch(StreamLabels("svc"), {});
+  std::vector<Row> want;
+  for (int i = 0; i < 300; ++i) {  // > 255 distinct ids: two-byte codes, delta transform
+    const int64_t t = kNow - 6 * kHour + i * kSecond;
+    b.streams[0].entries.push_back(
+        Entry(t, "x", {{"id", std::to_string(i)}, {"kind", std::to_string(i % 3)}}));
+    want.push_back({t, "x", {{"id", std::to_string(i)}, {"kind", std::to_string(i % 3)}}});
+  }
+  ASSERT_TRUE((*store)->AppendLogs(b).ok());
+  ASSERT_TRUE((*store)->PersistHead().ok());
+  auto q = (*store)->NewLogQuerier();
+  EXPECT_EQ(ReadAll(*q, 0, kNow, Select("svc"))[StreamLabels("svc").ToString()], want);
+  // The ids counting up were stored as deltas, in two-byte codes where they pass 255.
+  const auto segments = (*store)->Segments();
+  ASSERT_EQ(segments.size(), 1u);
+  auto seg = Segment::Open(segments[0].path, nullptr);
+  ASSERT_TRUE(seg.ok());
+  const uint32_t id = *(*seg)->FindColumn("id");
+  bool delta = false;
+  for (const auto& block : (*seg)->streams()[0].blocks) {
+    for (const auto& c : block.columns)
+      delta = delta || (c.column == id && c.transform == kCodesDelta);
+  }
+  EXPECT_TRUE(delta);
+}
+
+}  // namespace
+}  // namespace otelite::logs
