@@ -113,9 +113,13 @@ class StreamReader : public LogStreamReader {
       OTELITE_RETURN_IF_ERROR(seg.ReadFrame(block.lines, &compressed_, &out->lines_raw));
       bytes += out->lines_raw.size();
       out->lines.resize(n);
-      size_t pos = 0;
+      uint64_t pos = 0;
       const char* base = reinterpret_cast<const char*>(out->lines_raw.data());
       for (size_t i = 0; i < n; ++i) {
+        if (out->line_bytes[i] > out->lines_raw.size() - pos) {
+          return Status::IoError("log segment " + seg.meta().path +
+                                 ": line sizes exceed the lines frame");
+        }
         out->lines[i] = {base + pos, out->line_bytes[i]};
         pos += out->line_bytes[i];
       }
