@@ -31,8 +31,8 @@ struct LogColumn {
 // Entries of one stream, ordered by time in the direction asked for (ties keep arrival order).
 // Every span has one element per entry, except `lines`, which is empty when the reader was told
 // lines are not needed. `columns` are sorted by name and hold every requested key that some
-// entry of the batch has. All views stay valid until the next call on the stream reader that
-// produced the batch.
+// entry of the batch has (possibly also a requested key none of them has: all its codes 0).
+// All views stay valid until the next call on the stream reader that produced the batch.
 struct LogEntryBatch {
   std::span<const int64_t> timestamps;
   std::span<const uint32_t> line_bytes;  // size of each line in bytes (bytes_over_time)
