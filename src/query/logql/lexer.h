@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "query/logql/convert.h"
 
 namespace otelite::logql {
 
@@ -158,18 +159,11 @@ std::string QuoteString(std::string_view value);
 // decreasing order, no fractions, no sign) in nanoseconds; errors as Prometheus words them
 // ("not a valid duration string: \"5x\"", "unknown unit \"x\" in duration \"5x\"").
 Result<int64_t> ParsePromDuration(std::string_view text);
-// A Go duration (time.ParseDuration: `1.5h`, `1h30m`, `500ms`, `2us`, `-5m`) in nanoseconds;
-// errors as Go words them ("time: missing unit in duration \"5\"").
-Result<int64_t> ParseGoDuration(std::string_view text);
 // What Loki accepts as a duration literal: a Prometheus duration, else a Go duration.
 Result<int64_t> ParseLogqlDuration(std::string_view text);
 // go-humanize's ParseBytes: `20MB` (×10⁶), `1.5KiB` (×2¹⁰), `42B`, `42`, `1k`, case-insensitive
 // units; "unhandled size name: x" otherwise.
 Result<uint64_t> ParseBytesSize(std::string_view text);
-// Go's strconv.ParseFloat of a literal (decimal or hexadecimal float, `_` separators); the error
-// reads like Go's ("strconv.ParseFloat: parsing \"0x1A\": invalid syntax", "…: value out of
-// range").
-Result<double> ParseGoFloat(std::string_view text);
 
 // Prometheus's duration format (`5m`, `1h30m`, `1d`, `2w`, `0s`), for ranges.
 std::string FormatPromDuration(int64_t nanos);

@@ -19,7 +19,6 @@ constexpr int64_t kMillisecond = 1'000'000;
 constexpr int64_t kSecond = 1'000 * kMillisecond;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 struct Unit {
   std::string_view name;
@@ -36,92 +35,6 @@ constexpr Unit kPromUnits[] = {
     {"s", kSecond, 6},
     {"ms", kMillisecond, 7},
 };
-
-constexpr Unit kGoUnits[] = {
-    {"ns", 1, 0},
-    {"us", 1'000, 0},
-    {"\xC2\xB5s", 1'000, 0},  // U+00B5 micro sign
-    {"\xCE\xBCs", 1'000, 0},  // U+03BC Greek mu
-    {"ms", kMillisecond, 0},
-    {"s", kSecond, 0},
-    {"m", 60ULL * kSecond, 0},
-    {"h", 3600ULL * kSecond, 0},
-};
-
-// Go's strconv's check that underscores only separate digits (and a base prefix from digits).
-bool UnderscoresOk(std::string_view s) {
-  char saw = '^';
-  size_t i = 0;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
-  bool hex = false;
-  if (s.size() >= 2 && s[0] == '0' &&
-      (Lower(s[1]) == 'b' || Lower(s[1]) == 'o' || Lower(s[1]) == 'x')) {
-    i = 2;
-    saw = '0';
-    hex = Lower(s[1]) == 'x';
-  }
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (IsDigit(c) || (hex && Lower(c) >= 'a' && Lower(c) <= 'f')) {
-      saw = '0';
-      continue;
-    }
-    if (c == '_') {
-      if (saw != '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw == '_') return false;
-    saw = '!';
-  }
-  return saw != '_';
-}
-
-// Whether s (sign excluded) is a float Go's ParseFloat accepts, ignoring range.
-bool IsGoFloatSyntax(std::string_view s) {
-  if (s.empty()) return false;
-  size_t i = 0;
-  bool hex = false;
-  if (s.size() > 2 && s[0] == '0' && Lower(s[1]) == 'x') {
-    hex = true;
-    i = 2;
-  }
-  bool digits = false;
-  bool dot = false;
-  bool underscores = false;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '_') {
-      underscores = true;
-    } else if (c == '.') {
-      if (dot) return false;
-      dot = true;
-    } else if (IsDigit(c) || (hex && Lower(c) >= 'a' && Lower(c) <= 'f')) {
-      digits = true;
-    } else {
-      break;
-    }
-  }
-  if (!digits) return false;
-  char exp = hex ? 'p' : 'e';
-  if (i < s.size() && Lower(s[i]) == exp) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    bool exp_digits = false;
-    for (; i < s.size() && (IsDigit(s[i]) || s[i] == '_'); ++i) {
-      if (s[i] == '_') {
-        underscores = true;
-      } else {
-        exp_digits = true;
-      }
-    }
-    if (!exp_digits) return false;
-  } else if (hex) {
-    return false;  // a hexadecimal float needs its exponent
-  }
-  if (i != s.size()) return false;
-  return !underscores || UnderscoresOk(s);
-}
 
 }  // namespace
 
@@ -172,155 +85,13 @@ Result<int64_t> ParsePromDuration(std::string_view text) {
   return static_cast<int64_t>(total);
 }
 
-Result<int64_t> ParseGoDuration(std::string_view text) {
-  auto invalid = [&] {
-    return Status::InvalidArgument(fmt::format("time: invalid duration {}", QuoteString(text)));
-  };
-  std::string_view s = text;
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  if (s == "0") return int64_t{0};
-  if (s.empty()) return invalid();
-  uint64_t total = 0;
-  while (!s.empty()) {
-    if (!(s[0] == '.' || IsDigit(s[0]))) return invalid();
-    uint64_t value = 0;
-    size_t i = 0;
-    for (; i < s.size() && IsDigit(s[i]); ++i) {
-      if (value > (uint64_t{1} << 63) / 10) return invalid();
-      value = value * 10 + static_cast<uint64_t>(s[i] - '0');
-      if (value > (uint64_t{1} << 63)) return invalid();
-    }
-    bool pre = i > 0;
-    s.remove_prefix(i);
-    uint64_t fraction = 0;
-    double scale = 1;
-    bool post = false;
-    if (!s.empty() && s[0] == '.') {
-      s.remove_prefix(1);
-      bool overflow = false;
-      for (i = 0; i < s.size() && IsDigit(s[i]); ++i) {
-        if (overflow) continue;
-        if (fraction > (std::numeric_limits<uint64_t>::max() >> 1) / 10) {
-          overflow = true;  // further digits do not count
-          continue;
-        }
-        uint64_t next = fraction * 10 + static_cast<uint64_t>(s[i] - '0');
-        if (next > (uint64_t{1} << 63)) {
-          overflow = true;
-          continue;
-        }
-        fraction = next;
-        scale *= 10;
-      }
-      post = i > 0;
-      s.remove_prefix(i);
-    }
-    if (!pre && !post) return invalid();
-    for (i = 0; i < s.size() && s[i] != '.' && !IsDigit(s[i]); ++i) {
-    }
-    if (i == 0) {
-      return Status::InvalidArgument(
-          fmt::format("time: missing unit in duration {}", QuoteString(text)));
-    }
-    std::string_view unit_name = s.substr(0, i);
-    s.remove_prefix(i);
-    const Unit* unit = nullptr;
-    for (const Unit& candidate : kGoUnits) {
-      if (candidate.name == unit_name) unit = &candidate;
-    }
-    if (unit == nullptr) {
-      return Status::InvalidArgument(fmt::format("time: unknown unit {} in duration {}",
-                                                 QuoteString(unit_name), QuoteString(text)));
-    }
-    if (value > (uint64_t{1} << 63) / unit->nanos) return invalid();
-    value *= unit->nanos;
-    if (fraction > 0) {
-      value += static_cast<uint64_t>(static_cast<double>(fraction) *
-                                     (static_cast<double>(unit->nanos) / scale));
-      if (value > (uint64_t{1} << 63)) return invalid();
-    }
-    total += value;
-    if (total > (uint64_t{1} << 63)) return invalid();
-  }
-  if (negative) return static_cast<int64_t>(0 - total);
-  if (total > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return invalid();
-  return static_cast<int64_t>(total);
-}
-
 Result<int64_t> ParseLogqlDuration(std::string_view text) {
   Result<int64_t> prom = ParsePromDuration(text);
   if (prom.ok()) return prom;
-  return ParseGoDuration(text);
+  return ParseGoDurationNanos(text);
 }
 
-Result<uint64_t> ParseBytesSize(std::string_view text) {
-  size_t digits = 0;
-  while (digits < text.size() &&
-         (IsDigit(text[digits]) || text[digits] == '.' || text[digits] == ',')) {
-    ++digits;
-  }
-  std::string number;
-  for (char c : text.substr(0, digits)) {
-    if (c != ',') number.push_back(c);
-  }
-  Result<double> value = ParseGoFloat(number);
-  if (!value.ok()) return value.status();
-  std::string unit;
-  for (char c : text.substr(digits)) unit.push_back(Lower(c));
-  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
-  while (!unit.empty() && unit.back() == ' ') unit.pop_back();
-  static constexpr std::pair<std::string_view, double> kUnits[] = {
-      {"", 1},         {"b", 1},        {"k", 1e3},      {"kb", 1e3},     {"ki", 0x1p10},
-      {"kib", 0x1p10}, {"m", 1e6},      {"mb", 1e6},     {"mi", 0x1p20},  {"mib", 0x1p20},
-      {"g", 1e9},      {"gb", 1e9},     {"gi", 0x1p30},  {"gib", 0x1p30}, {"t", 1e12},
-      {"tb", 1e12},    {"ti", 0x1p40},  {"tib", 0x1p40}, {"p", 1e15},     {"pb", 1e15},
-      {"pi", 0x1p50},  {"pib", 0x1p50}, {"e", 1e18},     {"eb", 1e18},    {"ei", 0x1p60},
-      {"eib", 0x1p60},
-  };
-  for (const auto& [name, multiplier] : kUnits) {
-    if (unit != name) continue;
-    double bytes = *value * multiplier;
-    if (bytes >= 0x1p64) return Status::InvalidArgument(fmt::format("too large: {}", text));
-    return static_cast<uint64_t>(bytes);
-  }
-  return Status::InvalidArgument(fmt::format("unhandled size name: {}", unit));
-}
-
-Result<double> ParseGoFloat(std::string_view text) {
-  std::string_view s = text;
-  bool negative = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  auto special = [&](std::string_view word) { return EqualsKeyword(s, word); };
-  if (special("inf") || special("infinity")) {
-    return negative ? -std::numeric_limits<double>::infinity()
-                    : std::numeric_limits<double>::infinity();
-  }
-  if (special("nan")) return std::numeric_limits<double>::quiet_NaN();
-  if (!IsGoFloatSyntax(s)) {
-    return Status::InvalidArgument(
-        fmt::format("strconv.ParseFloat: parsing {}: invalid syntax", QuoteString(text)));
-  }
-  std::string clean;
-  clean.reserve(s.size());
-  for (char c : s) {
-    if (c != '_') clean.push_back(c);
-  }
-  errno = 0;
-  char* end = nullptr;
-  double value = std::strtod(clean.c_str(), &end);
-  if (std::isinf(value)) {
-    return Status::InvalidArgument(
-        fmt::format("strconv.ParseFloat: parsing {}: value out of range", QuoteString(text)));
-  }
-  return negative ? -value : value;
-}
+Result<uint64_t> ParseBytesSize(std::string_view text) { return ParseHumanBytes(text); }
 
 std::string FormatPromDuration(int64_t nanos) {
   int64_t ms = nanos / kMillisecond;

@@ -529,15 +529,15 @@ TEST(LogqlLiterals, Durations) {
             "not a valid duration string: \"30m1h\"");
   EXPECT_EQ(ParsePromDuration("").status().message(), "empty duration string");
   EXPECT_EQ(ParsePromDuration("300y").status().message(), "duration out of range");
-  EXPECT_EQ(*ParseGoDuration("1.5h"), 5'400'000'000'000);
-  EXPECT_EQ(*ParseGoDuration("-1m30s"), -90'000'000'000);
-  EXPECT_EQ(*ParseGoDuration("1.5\xC2\xB5s"), 1'500);
-  EXPECT_EQ(*ParseGoDuration("2us"), 2'000);
-  EXPECT_EQ(*ParseGoDuration("-0"), 0);
-  EXPECT_EQ(ParseGoDuration("5").status().message(), "time: missing unit in duration \"5\"");
-  EXPECT_EQ(ParseGoDuration("5d").status().message(),
+  EXPECT_EQ(*ParseGoDurationNanos("1.5h"), 5'400'000'000'000);
+  EXPECT_EQ(*ParseGoDurationNanos("-1m30s"), -90'000'000'000);
+  EXPECT_EQ(*ParseGoDurationNanos("1.5\xC2\xB5s"), 1'500);
+  EXPECT_EQ(*ParseGoDurationNanos("2us"), 2'000);
+  EXPECT_EQ(*ParseGoDurationNanos("-0"), 0);
+  EXPECT_EQ(ParseGoDurationNanos("5").status().message(), "time: missing unit in duration \"5\"");
+  EXPECT_EQ(ParseGoDurationNanos("5d").status().message(),
             "time: unknown unit \"d\" in duration \"5d\"");
-  EXPECT_EQ(ParseGoDuration(".s").status().message(), "time: invalid duration \".s\"");
+  EXPECT_EQ(ParseGoDurationNanos(".s").status().message(), "time: invalid duration \".s\"");
   EXPECT_EQ(*ParseLogqlDuration("1d"), 86'400'000'000'000);
   EXPECT_EQ(*ParseLogqlDuration("0.5s"), 500'000'000);
 
