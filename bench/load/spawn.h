@@ -90,6 +90,8 @@ class SpawnedServer {
                                      std::to_string(exporter_port_),
                                      "--prometheus.port",
                                      "0",
+                                     "--loki.port",
+                                     "0",
                                      "--data",
                                      dir_ + "/data"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());

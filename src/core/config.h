@@ -22,6 +22,7 @@ struct ServeConfig {
   int otlp_http_port = 4318;
   int exporter_port = 8889;
   int prometheus_port = 9090;  // the Prometheus-compatible HTTP API
+  int loki_port = 3100;        // the Loki-compatible HTTP API
   // Series not updated for this long disappear from the :8889 exposition.
   Duration exporter_expiration = std::chrono::minutes(180);
   Duration metrics_retention = std::chrono::hours(200);
@@ -32,6 +33,13 @@ struct ServeConfig {
   Duration metrics_block_duration = std::chrono::hours(2);
   Duration storage_maintenance_interval = std::chrono::minutes(1);
   Duration logs_retention = std::chrono::hours(744);
+  uint64_t logs_retention_size = 0;  // 0: no size limit
+  // Resource attributes that become index (stream) labels; empty: Loki 3.x's default list.
+  std::string logs_index_labels;
+  // LogQL (Loki's limits of the same names).
+  Duration logs_query_timeout = std::chrono::minutes(2);
+  int logs_max_query_series = 500;
+  int logs_max_entries_limit = 5000;
   // PromQL (Prometheus's --query.* flags).
   Duration query_timeout = std::chrono::minutes(2);
   Duration query_lookback_delta = std::chrono::minutes(5);

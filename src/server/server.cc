@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "api/exporter_http.h"
+#include "api/loki/index_api.h"
+#include "api/loki/push_api.h"
+#include "api/loki/query_api.h"
 #include "api/otlp/otlp_grpc.h"
 #include "api/otlp/otlp_http.h"
 #include "api/prometheus/format_query_api.h"
@@ -20,8 +23,9 @@
 #include "core/dir_lock.h"
 #include "export/prometheus/exposition_registry.h"
 #include "ingest/otlp/receiver.h"
+#include "query/logql/engine.h"
 #include "server/http_server.h"
-#include "storage/memory/memory_store.h"
+#include "storage/logs/store.h"
 #include "storage/metadata/metadata_store.h"
 #include "storage/tsdb/db.h"
 
@@ -30,10 +34,11 @@ namespace otelite::server {
 struct Server::Components {
   DirectoryLock lock;
   std::unique_ptr<tsdb::Db> metrics;
-  std::unique_ptr<MemoryStore> store;  // events, until the event store lands
+  std::unique_ptr<logs::LogStore> events;
   std::unique_ptr<ExpositionRegistry> exposition;
   std::unique_ptr<MetadataStore> metadata;  // type, help and unit per metric family
   std::unique_ptr<promql::Engine> promql;
+  std::unique_ptr<logql::Engine> logql;
   api::TailHub tail;
   FanoutAppender fanout;
   FanoutAppender remote_write;  // the metrics store and the metadata
@@ -41,9 +46,11 @@ struct Server::Components {
   api::Router otlp_router;
   api::Router exporter_router;
   api::Router prometheus_router;
+  api::Router loki_router;
   std::unique_ptr<HttpServer> otlp_http;
   std::unique_ptr<HttpServer> exporter_http;
   std::unique_ptr<HttpServer> prometheus_http;
+  std::unique_ptr<HttpServer> loki_http;
   std::vector<std::unique_ptr<grpc::Service>> grpc_services;
   std::unique_ptr<grpc::Server> grpc;
   Ports ports;
@@ -112,7 +119,26 @@ Status Server::Start() {
                  st.message());
   }
 
-  c.store = std::make_unique<MemoryStore>(config_.metrics_retention, config_.logs_retention);
+  logs::LogStoreOptions log_options;
+  log_options.wal = db_options.wal;
+  log_options.retention_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(config_.logs_retention).count();
+  log_options.retention_bytes = config_.logs_retention_size;
+  const std::string events_dir = (std::filesystem::path(config_.data_dir) / "events").string();
+  auto events = logs::LogStore::Open(events_dir, log_options);
+  if (!events.ok()) return events.status();
+  c.events = std::move(*events);
+  {
+    const auto& r = c.events->open_report();
+    for (const auto& problem : r.corrupted_segments) {
+      spdlog::error("events: damaged segment skipped (kept on disk for inspection): {}", problem);
+    }
+    spdlog::info("events: {} segments; {} entries replayed from the WAL in {:.2f} s{}", r.segments,
+                 r.replayed_entries, r.replay_seconds,
+                 r.wal.truncated_bytes > 0
+                     ? fmt::format(" ({} bytes of torn WAL tail truncated)", r.wal.truncated_bytes)
+                     : "");
+  }
   c.exposition = std::make_unique<ExpositionRegistry>(config_.exporter_expiration);
   c.fanout.AddMetricTarget(c.metrics.get());
   c.fanout.AddMetricTarget(c.exposition.get());
@@ -120,7 +146,7 @@ Status Server::Start() {
   c.fanout.AddMetricTarget(c.metadata.get());
   c.remote_write.AddMetricTarget(c.metrics.get());
   c.remote_write.AddMetricTarget(c.metadata.get());
-  c.fanout.AddLogTarget(c.store.get());
+  c.fanout.AddLogTarget(c.events.get());
   c.fanout.AddLogTarget(&c.tail);
 
   otlp::ReceiverOptions options;
@@ -131,6 +157,18 @@ Status Server::Start() {
   options.max_inflight_bytes = config_.max_inflight_bytes;
   options.memory_limit_bytes = config_.memory_limit;
   options.delta_state_expiry = config_.exporter_expiration;
+  if (!config_.logs_index_labels.empty()) {
+    options.loki_index_attributes.clear();
+    std::string_view list = config_.logs_index_labels;
+    while (!list.empty()) {
+      const size_t comma = std::min(list.find(','), list.size());
+      std::string_view item = list.substr(0, comma);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (!item.empty()) options.loki_index_attributes.emplace_back(item);
+      list.remove_prefix(std::min(comma + 1, list.size()));
+    }
+  }
   c.receiver = std::make_unique<otlp::OtlpReceiver>(options, &c.fanout, &c.fanout);
 
   api::RegisterOtlpHttp(c.receiver.get(), &c.otlp_router);
@@ -177,6 +215,23 @@ Status Server::Start() {
     OTELITE_RETURN_IF_ERROR(c.prometheus_http->Listen(config_.listen, config_.prometheus_port));
     c.ports.prometheus = c.prometheus_http->port();
   }
+  logql::EngineOptions logql_options;
+  logql_options.timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.logs_query_timeout);
+  logql_options.max_series = static_cast<size_t>(config_.logs_max_query_series);
+  logql_options.max_entries_limit = static_cast<size_t>(config_.logs_max_entries_limit);
+  c.logql = std::make_unique<logql::Engine>(logql_options);
+  api::loki::RegisterQueryApi(c.events.get(), c.logql.get(), &c.loki_router);
+  api::loki::RegisterIndexApi(c.events.get(), c.logql.get(), &c.loki_router);
+  loki_push::PushLimits push_limits;
+  push_limits.max_body_bytes = config_.max_request_bytes;
+  api::loki::RegisterPushApi(&c.fanout, push_limits, &c.loki_router);
+  api::RegisterOtlpHttpLogs(c.receiver.get(), "/otlp/v1/logs", &c.loki_router);
+  if (config_.loki_port > 0) {
+    c.loki_http = std::make_unique<HttpServer>("loki", &c.loki_router, http_options);
+    OTELITE_RETURN_IF_ERROR(c.loki_http->Listen(config_.listen, config_.loki_port));
+    c.ports.loki = c.loki_http->port();
+  }
   if (config_.otlp_grpc_port > 0) {
     grpc::ServerBuilder builder;
     // Without this gRPC binds with SO_REUSEPORT and a second server would share the port.
@@ -200,6 +255,7 @@ Status Server::Start() {
   if (c.otlp_http) c.otlp_http->Start();
   if (c.exporter_http) c.exporter_http->Start();
   if (c.prometheus_http) c.prometheus_http->Start();
+  if (c.loki_http) c.loki_http->Start();
 
   c.maintenance = std::thread([this] {
     auto& c = *c_;
@@ -222,9 +278,10 @@ Status Server::Start() {
 
   spdlog::info(
       "otelite ready: OTLP/gRPC {}:{}, OTLP/HTTP {}:{}, Prometheus exporter {}:{}, Prometheus "
-      "API {}:{}, data {}",
+      "API {}:{}, Loki API {}:{}, data {}",
       config_.listen, c.ports.otlp_grpc, config_.listen, c.ports.otlp_http, config_.listen,
-      c.ports.exporter, config_.listen, c.ports.prometheus, config_.data_dir);
+      c.ports.exporter, config_.listen, c.ports.prometheus, config_.listen, c.ports.loki,
+      config_.data_dir);
   return Status::Ok();
 }
 
@@ -247,9 +304,14 @@ void Server::Shutdown() {
   if (c.exporter_http) c.exporter_http->Stop(std::chrono::seconds(2));
   spdlog::debug("otelite: exporter stopped");
   if (c.prometheus_http) c.prometheus_http->Stop(std::chrono::seconds(2));
+  if (c.loki_http) c.loki_http->Stop(std::chrono::seconds(2));
   if (c.metrics) {
     Status st = c.metrics->Flush();
     if (!st.ok()) spdlog::error("metrics: flush at shutdown failed: {}", st.message());
+  }
+  if (c.events) {
+    Status st = c.events->Flush();
+    if (!st.ok()) spdlog::error("events: flush at shutdown failed: {}", st.message());
   }
   if (c.metadata) {
     Status st = c.metadata->Save();

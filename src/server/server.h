@@ -25,6 +25,7 @@ class Server {
     int otlp_http = 0;
     int exporter = 0;
     int prometheus = 0;
+    int loki = 0;
   };
   Ports ports() const;
 

@@ -50,7 +50,8 @@ struct LogReadHints {
   std::optional<std::vector<std::string>> columns;
   // Entries whose structured metadata fails any of these may be left out (an absent key
   // compares as ""). Only matchers the caller applies to every entry before anything can change
-  // a label belong here (the leading label filters of a pipeline).
+  // a label belong here (the leading label filters of a pipeline). A matcher whose name is one of
+  // a stream's labels is about that label, not the metadata, and is ignored for that stream.
   Matchers metadata_filters;
   // Entries whose line lacks any of these substrings may be left out.
   std::vector<std::string> line_contains;

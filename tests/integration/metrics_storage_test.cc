@@ -151,7 +151,7 @@ TEST(MetricsStorage, SecondProcessOnTheSameDataDirectoryRefuses) {
   std::string output;
   int rc =
       RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir(), "--otlp.grpc.port", "0",
-                  "--otlp.http.port", "0", "--exporter.port", "0", "--prometheus.port", "0"},
+                  "--otlp.http.port", "0", "--exporter.port", "0", "--prometheus.port", "0", "--loki.port", "0"},
                  &output);
   EXPECT_NE(rc, 0);
   EXPECT_NE(output.find("in use by another otelite process (pid " + std::to_string(first->pid())),
@@ -166,7 +166,7 @@ TEST(MetricsStorage, UnusableDataDirectoryStopsTheServerWithAReason) {
   { std::ofstream(file) << "x"; }
   std::string output;
   int rc = RunCommand({OTELITE_BINARY, "serve", "--data", file, "--otlp.grpc.port", "0",
-                       "--otlp.http.port", "0", "--exporter.port", "0", "--prometheus.port", "0"},
+                       "--otlp.http.port", "0", "--exporter.port", "0", "--prometheus.port", "0", "--loki.port", "0"},
                       &output);
   EXPECT_NE(rc, 0);
   EXPECT_NE(output.find(file), std::string::npos) << output;

@@ -258,7 +258,7 @@ TEST(Lifecycle, TakenPortIsAOneLineErrorAndNonZeroExit) {
   int rc = RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir() + "/second",
                        "--otlp.grpc.port", std::to_string(FreePort()), "--otlp.http.port",
                        std::to_string(first->http_port()), "--prometheus.port",
-                       std::to_string(FreePort()), "--exporter.port", std::to_string(FreePort())},
+                       std::to_string(FreePort()), "--exporter.port", std::to_string(FreePort()), "--loki.port", std::to_string(FreePort())},
                       &output);
   EXPECT_EQ(rc, 1) << output;
   EXPECT_NE(
@@ -269,7 +269,7 @@ TEST(Lifecycle, TakenPortIsAOneLineErrorAndNonZeroExit) {
   rc = RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir() + "/third",
                    "--otlp.grpc.port", std::to_string(first->grpc_port()), "--otlp.http.port",
                    std::to_string(FreePort()), "--prometheus.port", std::to_string(FreePort()),
-                   "--exporter.port", std::to_string(FreePort())},
+                   "--exporter.port", std::to_string(FreePort()), "--loki.port", std::to_string(FreePort())},
                   &output);
   EXPECT_EQ(rc, 1) << output;
   EXPECT_NE(output.find("otlp-grpc: cannot listen"), std::string::npos) << output;

@@ -1045,4 +1045,12 @@ bool MessageMatch::Matches(const std::string& message) const {
   return false;
 }
 
+Result<SeriesLine> ReadSeriesLine(std::string_view text, int line) {
+  Result<ParsedSeriesLine> parsed = ParseSeriesLine(text, line, /*allow_st=*/false);
+  if (!parsed.ok()) return parsed.status();
+  return std::move(parsed->series);
+}
+
+std::optional<double> ReadScalarLine(std::string_view text) { return ParseScalarLine(Trim(text)); }
+
 }  // namespace otelite::promqltest

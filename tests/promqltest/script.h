@@ -172,6 +172,12 @@ struct Script {
 // as in Prometheus).
 Result<Script> ReadScript(std::string_view text, std::string_view file_name);
 
+// One `<series> <values>` line (§3), also used by other script formats with the same notation
+// (Loki's .logqltest expectations). Errors name what is wrong.
+Result<SeriesLine> ReadSeriesLine(std::string_view text, int line);
+// A line that is just a number (§5.1 rule 5), else nullopt.
+std::optional<double> ReadScalarLine(std::string_view text);
+
 // One row of v3-cases.tsv.
 struct CaseRow {
   std::string file;  // relative to v3/, e.g. "functions.test"

@@ -1,8 +1,7 @@
 #include "api/otlp/otlp_http.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <fmt/format.h>
+#include <google/protobuf/util/json_util.h>
 
 #include "api/status_map.h"
 #include "google/rpc/status.pb.h"
@@ -43,9 +42,9 @@ std::string Serialize(const google::protobuf::Message& message, otlp::Encoding e
 
 Response EncodedResponse(const Request& request, http::status status,
                          const google::protobuf::Message& message, otlp::Encoding encoding) {
-  return TextResponse(request, status, Serialize(message, encoding),
-                      encoding == otlp::Encoding::kJson ? "application/json"
-                                                        : "application/x-protobuf");
+  return TextResponse(
+      request, status, Serialize(message, encoding),
+      encoding == otlp::Encoding::kJson ? "application/json" : "application/x-protobuf");
 }
 
 Response ErrorResponse(const Request& request, const Status& status, otlp::Encoding encoding) {
@@ -60,8 +59,7 @@ Response ErrorResponse(const Request& request, const Status& status, otlp::Encod
 }
 
 // Works out the body's encoding and compression from the headers, or the error response.
-bool ParseHeaders(const Request& request, otlp::Encoding* encoding, bool* gzip,
-                  Response* error) {
+bool ParseHeaders(const Request& request, otlp::Encoding* encoding, bool* gzip, Response* error) {
   std::string type = MediaType(ToStd(request[http::field::content_type]));
   if (type == "application/x-protobuf" || type == "application/protobuf") {
     *encoding = otlp::Encoding::kProtobuf;
@@ -82,11 +80,10 @@ bool ParseHeaders(const Request& request, otlp::Encoding* encoding, bool* gzip,
   } else if (coding.empty() || coding == "identity") {
     *gzip = false;
   } else {
-    *error = ErrorResponse(
-        request,
-        Status::UnsupportedMedia(
-            fmt::format("unsupported Content-Encoding '{}': use gzip or none", coding)),
-        *encoding);
+    *error = ErrorResponse(request,
+                           Status::UnsupportedMedia(fmt::format(
+                               "unsupported Content-Encoding '{}': use gzip or none", coding)),
+                           *encoding);
     return false;
   }
   return true;
@@ -116,7 +113,11 @@ void RegisterOtlpHttp(otlp::OtlpReceiver* receiver, Router* router) {
     return Finish(request, result, encoding, &message,
                   [](auto* ps, int64_t n) { ps->set_rejected_data_points(n); });
   });
-  router->Handle(http::verb::post, "/v1/logs", [receiver](const Request& request) {
+  RegisterOtlpHttpLogs(receiver, "/v1/logs", router);
+}
+
+void RegisterOtlpHttpLogs(otlp::OtlpReceiver* receiver, std::string path, Router* router) {
+  router->Handle(http::verb::post, std::move(path), [receiver](const Request& request) {
     otlp::Encoding encoding;
     bool gzip;
     Response error;

@@ -6,11 +6,16 @@
 // traces pipeline: it answers 404.
 #pragma once
 
+#include <string>
+
 #include "api/http/router.h"
 #include "ingest/otlp/receiver.h"
 
 namespace otelite::api {
 
 void RegisterOtlpHttp(otlp::OtlpReceiver* receiver, Router* router);
+// Only the logs endpoint, at `path`: Loki's listener takes OTLP logs at /otlp/v1/logs (where the
+// collector's otlphttp exporter sends when pointed at Loki's /otlp).
+void RegisterOtlpHttpLogs(otlp::OtlpReceiver* receiver, std::string path, Router* router);
 
 }  // namespace otelite::api

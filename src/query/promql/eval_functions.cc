@@ -154,58 +154,6 @@ std::optional<double> SmoothedChange(std::span<const FPoint> raw, int64_t start,
   return value_at(end, right_next) - value_at(start, left_next);
 }
 
-std::string ExpandReplacement(std::string_view replacement, const RE2& re,
-                              const std::vector<re2::StringPiece>& groups) {
-  std::string out;
-  for (size_t i = 0; i < replacement.size(); ++i) {
-    const char c = replacement[i];
-    if (c != '$' || i + 1 >= replacement.size()) {
-      out.push_back(c);
-      continue;
-    }
-    if (replacement[i + 1] == '$') {
-      out.push_back('$');
-      ++i;
-      continue;
-    }
-    // $name or ${name}: the longest run of letters, digits and underscores (Go's rule).
-    size_t j = i + 1;
-    std::string name;
-    if (replacement[j] == '{') {
-      size_t close = replacement.find('}', j);
-      if (close == std::string_view::npos) {
-        out.push_back(c);
-        continue;
-      }
-      name = std::string(replacement.substr(j + 1, close - j - 1));
-      j = close + 1;
-    } else {
-      while (j < replacement.size() &&
-             (std::isalnum(static_cast<unsigned char>(replacement[j])) || replacement[j] == '_')) {
-        ++j;
-      }
-      name = std::string(replacement.substr(i + 1, j - i - 1));
-    }
-    if (name.empty()) {
-      out.push_back(c);
-      continue;
-    }
-    int index = -1;
-    if (std::all_of(name.begin(), name.end(),
-                    [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
-      index = name.size() < 6 ? std::stoi(name) : -1;
-    } else {
-      auto it = re.NamedCapturingGroups().find(name);
-      if (it != re.NamedCapturingGroups().end()) index = it->second;
-    }
-    if (index >= 0 && static_cast<size_t>(index) < groups.size()) {
-      out.append(groups[index].data(), groups[index].size());
-    }
-    i = j - 1;
-  }
-  return out;
-}
-
 // Natural order, as sort_by_label() sorts: runs of digits compare as numbers ("2" < "10",
 // "1.2.3" < "1.11.3"), the rest byte by byte.
 int NaturalCompare(std::string_view a, std::string_view b) {

@@ -3,6 +3,8 @@
 // interpolation of `smoothed` selectors.
 #pragma once
 
+#include <re2/re2.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -56,5 +58,10 @@ Status CheckUniqueVisibleLabels(StepMatrix* series);
 // there is none (or the last one is a stale marker).
 bool SmoothedValueAt(std::span<const FPoint> raw, size_t next, int64_t ref, int64_t lookback,
                      double* value);
+
+// label_replace()'s replacement with Go's Regexp.Expand rules: $1, ${1}, $name, ${name}, $$;
+// an unknown group expands to nothing. `groups` are the submatches of `re`.
+std::string ExpandReplacement(std::string_view replacement, const re2::RE2& re,
+                              const std::vector<re2::StringPiece>& groups);
 
 }  // namespace otelite::promql

@@ -63,6 +63,17 @@ std::string SegmentName(int64_t window_start_ns, uint64_t generation) {
                      generation);
 }
 
+// The filters that are about structured metadata for streams with these labels: a name that is
+// a stream label refers to the stream label (structured metadata of the same name is renamed
+// <name>_extracted by the engine), so its filter says nothing about the columns.
+Matchers MetadataFiltersFor(const Matchers& filters, const Labels& stream) {
+  Matchers out;
+  for (const auto& m : filters) {
+    if (!stream.Has(m.name())) out.push_back(m);
+  }
+  return out;
+}
+
 constexpr uint64_t kPersistingOrder = 1ULL << 61;
 constexpr uint64_t kHeadOrder = 1ULL << 62;
 
@@ -101,12 +112,16 @@ class StoreQuerier : public LogQuerier {
         continue;
       }
       bool any_stream = false;
+      Matchers segment_filters = hints.metadata_filters;
       for (const auto& s : seg->streams()) {
-        any_stream = any_stream || (s.min_t <= end_ns && s.max_t >= start_ns && matches(s.labels));
+        if (s.min_t <= end_ns && s.max_t >= start_ns && matches(s.labels)) {
+          any_stream = true;
+          segment_filters = MetadataFiltersFor(segment_filters, s.labels);
+        }
       }
       if (!any_stream) continue;
-      if (!hints.metadata_filters.empty()) {
-        auto ruled_out = seg->RulesOut(hints.metadata_filters);
+      if (!segment_filters.empty()) {
+        auto ruled_out = seg->RulesOut(segment_filters);
         if (!ruled_out.ok()) return ruled_out.status();
         if (*ruled_out) {
           stats_->segments_skipped.fetch_add(1, std::memory_order_relaxed);
@@ -119,7 +134,9 @@ class StoreQuerier : public LogQuerier {
         for (size_t b = 0; b < s.blocks.size(); ++b) {
           const Segment::Block& block = s.blocks[b];
           if (block.min_t > end_ns || block.max_t < start_ns) continue;
-          if (!BlockMayMatch(*seg, block, hints.metadata_filters)) continue;
+          if (!BlockMayMatch(*seg, block, MetadataFiltersFor(segment_filters, s.labels))) {
+            continue;
+          }
           Part part;
           part.min_t = block.min_t;
           part.max_t = block.max_t;
@@ -137,7 +154,7 @@ class StoreQuerier : public LogQuerier {
       for (const StreamRuns& sr : runs) {
         for (const auto& run : sr.runs) {
           if (run->size() == 0 || run->min_t > end_ns || run->max_t < start_ns) continue;
-          if (RunRuledOut(*run, hints.metadata_filters)) continue;
+          if (RunRuledOut(*run, MetadataFiltersFor(hints.metadata_filters, sr.labels))) continue;
           Part part;
           part.min_t = run->min_t;
           part.max_t = run->max_t;
