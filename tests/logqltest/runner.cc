@@ -70,6 +70,40 @@ std::string Describe(const logql::QueryResult& r) {
   return out;
 }
 
+// Every label of a returned entry.
+Labels AllLabels(const logql::LogLine& line) {
+  std::vector<Label> all = line.stream.items();
+  all.insert(all.end(), line.structured_metadata.begin(), line.structured_metadata.end());
+  all.insert(all.end(), line.parsed.begin(), line.parsed.end());
+  return Labels(std::move(all));
+}
+
+std::string CompareLines(const EvalCommand& eval, const logql::QueryResult& r) {
+  if (r.type != logql::ResultType::kStreams) return "expected log lines, got " + Describe(r);
+  std::string got;
+  for (const auto& l : r.lines) {
+    got += fmt::format("\n         @{}s {} \"{}\"", (l.timestamp_ns - kScriptEpochNs) / 1e9,
+                       AllLabels(l).ToString(), l.line);
+  }
+  if (eval.expect == EvalCommand::Expect::kEmpty) {
+    return r.lines.empty() ? "" : "expected no lines, got" + got;
+  }
+  if (r.lines.size() != eval.lines.size()) {
+    return fmt::format("expected {} lines, got {}:{}", eval.lines.size(), r.lines.size(), got);
+  }
+  for (size_t i = 0; i < eval.lines.size(); ++i) {
+    const auto& want = eval.lines[i];
+    const auto& have = r.lines[i];
+    if (want.t_ns != have.timestamp_ns || want.line != have.line ||
+        !(want.labels == AllLabels(have))) {
+      return fmt::format("line {} differs: expected @{}s {} \"{}\"; got:{}", i,
+                         (want.t_ns - kScriptEpochNs) / 1e9, want.labels.ToString(), want.line,
+                         got);
+    }
+  }
+  return "";
+}
+
 // Empty string when the result is as expected, else why not.
 std::string Compare(const EvalCommand& eval, const logql::QueryResult& r) {
   if (eval.expect == EvalCommand::Expect::kScalar) {
@@ -204,7 +238,13 @@ FileReport RunScript(const Script& script, const StoreFactory& factory) {
     params.query = eval.query;
     params.limit = 1000;
     params.backward = false;
-    if (eval.range) {
+    if (eval.log) {
+      params.start_ns = eval.start_ns;
+      params.end_ns = eval.end_ns;
+      params.step_ns = 1'000'000'000;
+      params.limit = eval.limit;
+      params.backward = eval.backward;
+    } else if (eval.range) {
       params.start_ns = eval.start_ns;
       params.end_ns = eval.end_ns;
       params.step_ns = eval.step_ns;
@@ -231,7 +271,7 @@ FileReport RunScript(const Script& script, const StoreFactory& factory) {
       fail("unexpected error: " + result.error->message);
       continue;
     }
-    std::string why = Compare(eval, result);
+    std::string why = eval.log ? CompareLines(eval, result) : Compare(eval, result);
     if (why.empty()) {
       ++report.passed;
     } else {

@@ -190,6 +190,28 @@ Result<LoadLine> ParseLoadLine(std::string_view text) {
   return out;
 }
 
+// `<time> {labels} "line"` after the `@` of an expected log entry.
+Result<ExpectedLine> ParseExpectedLine(std::string_view text) {
+  ExpectedLine out;
+  std::string_view rest = text;
+  auto t = ScriptTime(NextWord(&rest));
+  if (!t.ok()) return t.status();
+  out.t_ns = *t;
+  rest = Trim(rest);
+  if (rest.empty() || rest[0] != '{') return Status::InvalidArgument("expected '{' after the time");
+  const size_t close = rest.find('}');
+  if (close == std::string_view::npos) return Status::InvalidArgument("expected '}'");
+  auto pairs = Pairs(rest.substr(1, close - 1));
+  if (!pairs.ok()) return pairs.status();
+  out.labels = Labels(std::move(*pairs));
+  rest = Trim(rest.substr(close + 1));
+  if (rest.size() < 2 || (rest[0] != '"' && rest[0] != '`') || rest.back() != rest[0]) {
+    return Status::InvalidArgument("expected the line in double quotes or backticks");
+  }
+  out.line = std::string(rest.substr(1, rest.size() - 2));
+  return out;
+}
+
 }  // namespace
 
 Result<int64_t> ParseGoDurationNs(std::string_view text) {
@@ -324,6 +346,33 @@ Result<Script> ReadScript(std::string_view text, std::string_view file_name) {
         eval.start_ns = *s;
         eval.end_ns = *e;
         eval.step_ns = *st;
+      } else if (kind == "log") {
+        eval.log = true;
+        if (NextWord(&rest) != "from") return Error(file_name, line_no, "expected 'from'");
+        auto s = ScriptTime(NextWord(&rest));
+        if (NextWord(&rest) != "to") return Error(file_name, line_no, "expected 'to'");
+        auto e = ScriptTime(NextWord(&rest));
+        if (!s.ok() || !e.ok() || *e < *s) return Error(file_name, line_no, "bad range");
+        eval.start_ns = *s;
+        eval.end_ns = *e;
+        while (true) {
+          std::string_view peek = rest;
+          std::string_view word = NextWord(&peek);
+          if (word == "limit") {
+            std::string_view n = NextWord(&peek);
+            size_t limit = 0;
+            auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), limit);
+            if (ec != std::errc() || p != n.data() + n.size()) {
+              return Error(file_name, line_no, fmt::format("bad limit {}", n));
+            }
+            eval.limit = limit;
+          } else if (word == "forward" || word == "backward") {
+            eval.backward = word == "backward";
+          } else {
+            break;
+          }
+          rest = peek;
+        }
       } else {
         return Error(file_name, line_no, fmt::format("unknown eval kind {}", kind));
       }
@@ -346,6 +395,12 @@ Result<Script> ReadScript(std::string_view text, std::string_view file_name) {
           eval.ordered = true;
         } else if (text_line.starts_with("skip ")) {
           continue;
+        } else if (text_line[0] == '@') {
+          auto expected = ParseExpectedLine(text_line.substr(1));
+          if (!expected.ok()) return Error(file_name, n, expected.status().message());
+          eval.lines.push_back(std::move(*expected));
+          eval.expect = EvalCommand::Expect::kLines;
+          have = true;
         } else if (text_line[0] == '{') {
           auto series = promqltest::ReadSeriesLine(text_line, n);
           if (!series.ok()) return Error(file_name, n, series.status().message());

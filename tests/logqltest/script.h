@@ -52,14 +52,28 @@ struct FailExpectation {
   bool Matches(const std::string& message) const;
 };
 
+// An expected entry of a log query (otelite's own scripts): its time, every label (stream,
+// structured metadata, parsed) and the line.
+struct ExpectedLine {
+  int64_t t_ns = 0;
+  Labels labels;
+  std::string line;
+};
+
 struct EvalCommand {
   bool range = false;
+  // `eval log from <start> to <end> [limit <n>] [forward|backward] <query>` (otelite's own
+  // scripts; Loki's have metric queries only): entries in [start, end) in the given order.
+  bool log = false;
+  size_t limit = 100;
+  bool backward = true;
+  std::vector<ExpectedLine> lines;
   int64_t time_ns = 0;   // instant
   int64_t start_ns = 0;  // range
   int64_t end_ns = 0;
   int64_t step_ns = 0;
   std::string query;
-  enum class Expect { kSeries, kScalar, kEmpty, kFail } expect = Expect::kEmpty;
+  enum class Expect { kSeries, kScalar, kEmpty, kFail, kLines } expect = Expect::kEmpty;
   std::vector<promqltest::SeriesLine> series;  // value k at step k; `_` = no point
   double scalar = 0;
   bool ordered = false;

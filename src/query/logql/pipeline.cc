@@ -613,6 +613,11 @@ LogReadHints Pipeline::Hints(const std::optional<std::vector<std::string>>& outp
   if (output_labels && !reads_all_labels_ && !has_parser_) {
     std::set<std::string> columns(read_labels_.begin(), read_labels_.end());
     columns.insert(output_labels->begin(), output_labels->end());
+    // <name>_extracted holds the metadata key <name> when a stream label has that name.
+    constexpr std::string_view kExtracted = "_extracted";
+    for (const auto& c : std::vector<std::string>(columns.begin(), columns.end())) {
+      if (c.ends_with(kExtracted)) columns.insert(c.substr(0, c.size() - kExtracted.size()));
+    }
     hints.columns.emplace(columns.begin(), columns.end());
   }
   hints.metadata_filters = leading_metadata_filters_;
