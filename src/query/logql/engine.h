@@ -42,6 +42,9 @@ struct EngineOptions {
   size_t max_series = 500;
   // Largest `limit` a log query may ask for (Loki's max_entries_limit_per_query).
   size_t max_entries_limit = 5000;
+  // Range aggregations that only filter on labels and group by named labels run on the batches'
+  // dictionary codes (eval_columnar.h); off: always the general path (tests compare the two).
+  bool columnar = true;
 };
 
 struct QueryParams {
@@ -98,6 +101,7 @@ struct QueryError {
 struct QueryStats {
   LogReadStats read;
   uint64_t entries_processed = 0;  // entries that went through a pipeline
+  uint64_t entries_columnar = 0;   // of those, decided on dictionary codes (eval_columnar.h)
   uint64_t entries_returned = 0;
   double exec_seconds = 0;
 };

@@ -10,11 +10,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <string>
 #include <unordered_map>
 
 #include "query/logql/eval.h"
+#include "query/logql/eval_columnar.h"
 #include "query/logql/pipeline.h"
 #include "query/promql/kernels.h"
 
@@ -217,62 +219,94 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
   PipelineRunner runner(pipeline->get());
   LogEntryBatch batch;
 
+  // The step an entry at (shifted) time t falls into when streaming, or false when none: the
+  // first t_k ≥ t whose window (t_k − range, t_k] holds t.
+  auto step_of = [&](int64_t t, size_t* step_index) {
+    if (t > end_) return false;
+    *step_index = t > start_ ? static_cast<size_t>((t - start_ + step_ - 1) / step_) : 0;
+    return *step_index < steps_ && StepTime(*step_index) - range < t;
+  };
+  // The series of an output label-set key (created when new), or UINT32_MAX past the limit.
+  auto series_of = [&](std::string_view k) -> uint32_t {
+    auto it = index.find(k);
+    if (it != index.end()) return it->second;
+    if (series.size() >= max_series && !absent) {
+      limited = true;
+      return UINT32_MAX;
+    }
+    const auto id = static_cast<uint32_t>(series.size());
+    index.emplace(std::string(k), id);
+    series.push_back({LabelsFromKey(k), {}, {}, true});
+    return id;
+  };
+  auto add = [&](uint32_t id, size_t step_index, int64_t t, double value) {
+    SeriesState& s = series[id];
+    if (streaming) {
+      if (s.accs.empty()) s.accs.resize(steps_);
+      Accumulate(op, t, value, &s.accs[step_index]);
+    } else {
+      if (!s.samples.empty() && t < s.samples.back().t_ns) s.sorted = false;
+      s.samples.push_back({t, value});
+    }
+  };
+  // Entries of a batch through the pipeline one by one, with every label materialised.
+  auto run_general = [&](const Labels& stream, const LogEntryBatch& b) -> Status {
+    runner.StartStream(&stream);
+    runner.StartBatch(&b);
+    for (size_t i = 0; i < b.size(); ++i) {
+      if (!runner.Run(i)) continue;
+      EntryContext& entry = runner.entry();
+      if (entry.labels.HasError()) {
+        return ExecutionError(
+            PipelineErrorMessage(*entry.labels.Get(kErrorLabel), entry.labels.ToLabels()));
+      }
+      const int64_t t = entry.timestamp_ns + expr.offset_ns;
+      size_t step_index = 0;
+      if (streaming && !step_of(t, &step_index)) continue;
+      if (absent) {
+        key.clear();
+      } else {
+        BuildKey(entry.labels, grouping, &key);
+      }
+      const uint32_t id = series_of(key);
+      if (id == UINT32_MAX) continue;
+      double value = 1;
+      if (input == Input::kBytes) {
+        // The line as the pipeline left it (line_format and decolorize change its size).
+        value = rewrites_line ? static_cast<double>(entry.line.size()) : entry.line_bytes;
+      }
+      if (input == Input::kValue) value = entry.value;
+      add(id, step_index, t, value);
+    }
+    return Status::Ok();
+  };
+
+  std::optional<ColumnarScan> columnar;
+  if (ctx_->options->columnar) columnar = ColumnarScan::Plan(expr, grouping, absent);
+  const std::function<uint32_t(std::string_view)> series_fn = series_of;
   for (auto& reader : *readers) {
-    runner.StartStream(&reader->labels());
+    const Labels& stream = reader->labels();
     while (reader->Next(&batch)) {
       OTELITE_RETURN_IF_ERROR(CheckDeadline());
-      runner.StartBatch(&batch);
       ctx_->stats.entries_processed += batch.size();
-      for (size_t i = 0; i < batch.size(); ++i) {
-        if (!runner.Run(i)) continue;
-        EntryContext& entry = runner.entry();
-        if (entry.labels.HasError()) {
-          return ExecutionError(
-              PipelineErrorMessage(*entry.labels.Get(kErrorLabel), entry.labels.ToLabels()));
+      if (columnar && columnar->Bind(stream, batch)) {
+        ctx_->stats.entries_columnar += batch.size();
+        const int64_t offset = expr.offset_ns;
+        for (size_t i = 0; i < batch.size(); ++i) {
+          if (!columnar->Keep(i)) continue;
+          const int64_t t = batch.timestamps[i] + offset;
+          size_t step_index = 0;
+          if (streaming && !step_of(t, &step_index)) continue;
+          double value = 1;
+          if (input == Input::kBytes) value = batch.line_bytes[i];
+          if (input == Input::kValue && !columnar->Value(i, &value)) continue;
+          const uint32_t id = columnar->SeriesOf(i, series_fn);
+          if (id == UINT32_MAX) continue;
+          add(id, step_index, t, value);
         }
-        const int64_t t = entry.timestamp_ns + expr.offset_ns;
-        size_t step_index = 0;
-        if (streaming) {
-          // The one step whose window (t_k − range, t_k] holds t: the first t_k ≥ t.
-          if (t > end_) continue;
-          if (t > start_) {
-            step_index = static_cast<size_t>((t - start_ + step_ - 1) / step_);
-          }
-          if (step_index >= steps_ || StepTime(step_index) - range >= t) continue;
-        }
-        if (absent) {
-          key.clear();
-        } else {
-          BuildKey(entry.labels, grouping, &key);
-        }
-        auto it = index.find(std::string_view(key));
-        uint32_t id;
-        if (it == index.end()) {
-          if (series.size() >= max_series && !absent) {
-            limited = true;
-            continue;
-          }
-          id = static_cast<uint32_t>(series.size());
-          index.emplace(key, id);
-          series.push_back({LabelsFromKey(key), {}, {}, true});
-        } else {
-          id = it->second;
-        }
-        SeriesState& s = series[id];
-        double value = 1;
-        if (input == Input::kBytes) {
-          // The line as the pipeline left it (line_format and decolorize change its size).
-          value = rewrites_line ? static_cast<double>(entry.line.size()) : entry.line_bytes;
-        }
-        if (input == Input::kValue) value = entry.value;
-        if (streaming) {
-          if (s.accs.empty()) s.accs.resize(steps_);
-          Accumulate(op, t, value, &s.accs[step_index]);
-        } else {
-          if (!s.samples.empty() && t < s.samples.back().t_ns) s.sorted = false;
-          s.samples.push_back({t, value});
-        }
+        continue;
       }
+      OTELITE_RETURN_IF_ERROR(run_general(stream, batch));
     }
     OTELITE_RETURN_IF_ERROR(reader->status());
   }
