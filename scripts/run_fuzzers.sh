@@ -83,7 +83,7 @@ for exe in "${targets[@]}"; do
       copy_seeds "$corpus" "$shared"/conformance/openmetrics/prometheus-textparse/*.om.txt
       extra_flags+=(-dict="$root/fuzz/openmetrics.dict")
       ;;
-    logql_parse_fuzz)
+    logql_parse_fuzz | logql_eval_fuzz)
       extra_flags+=(-dict="$root/fuzz/logql.dict")
       ;;
     gzip_fuzz)
