@@ -154,7 +154,10 @@ Status TailHub::AppendMetrics(const MetricBatch& batch) {
 }
 
 Status TailHub::AppendLogs(const LogBatch& batch) {
-  if (subscribers_.load(std::memory_order_relaxed) == 0) return Status::Ok();
+  if (subscribers_.load(std::memory_order_relaxed) == 0 &&
+      log_listeners_.load(std::memory_order_relaxed) == 0) {
+    return Status::Ok();
+  }
   std::lock_guard lock(mu_);
   for (LogListener* listener : listeners_) listener->OnLogs(batch);
   for (auto& sub : list_) {
@@ -179,7 +182,7 @@ bool TailHub::AddLogListener(LogListener* listener) {
   std::lock_guard lock(mu_);
   if (closed_) return false;
   listeners_.push_back(listener);
-  subscribers_.fetch_add(1, std::memory_order_relaxed);
+  log_listeners_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 
@@ -188,7 +191,7 @@ void TailHub::RemoveLogListener(LogListener* listener) {
   auto it = std::find(listeners_.begin(), listeners_.end(), listener);
   if (it == listeners_.end()) return;
   listeners_.erase(it);
-  subscribers_.fetch_sub(1, std::memory_order_relaxed);
+  log_listeners_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void TailHub::Register(Router* router) {

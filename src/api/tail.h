@@ -73,6 +73,7 @@ class TailHub : public MetricAppender, public LogAppender {
   void Push(Subscriber& s, std::string line);
 
   std::atomic<size_t> subscribers_{0};
+  std::atomic<size_t> log_listeners_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   std::list<Subscriber> list_;

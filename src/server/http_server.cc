@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <functional>
 #include <list>
 #include <mutex>
 
@@ -32,11 +33,33 @@ struct HttpServer::Impl {
   std::atomic<int> in_flight{0};
   std::mutex mu;
   std::list<std::weak_ptr<Session>> sessions;
-  std::vector<std::thread> stream_threads;
+  // Threads of streaming handlers and WebSocket sessions; finished ones are joined when the
+  // next one starts, the rest at Stop.
+  struct Worker {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<Worker> workers;
   std::atomic<int> streams{0};
 
   void Accept();
+  void SpawnWorker(std::function<void()> body);
 };
+
+void HttpServer::Impl::SpawnWorker(std::function<void()> body) {
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::lock_guard lock(mu);
+  std::erase_if(workers, [](Worker& w) {
+    if (!w.done->load()) return false;
+    w.thread.join();  // its body has returned: this only waits for the thread's exit
+    return true;
+  });
+  workers.push_back({std::thread([body = std::move(body), done] {
+                       body();
+                       done->store(true);
+                     }),
+                     done});
+}
 
 // Sends a streaming response on a socket from a dedicated thread, with blocking writes.
 class SocketChunkSink : public api::ChunkSink {
@@ -175,8 +198,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();
     auto self = shared_from_this();
     server_->streams.fetch_add(1);
-    std::lock_guard lock(server_->mu);
-    server_->stream_threads.emplace_back([self, request = std::move(request), handler] {
+    server_->SpawnWorker([self, request = std::move(request), handler] {
       tcp::socket& socket = self->stream_.socket();
       SocketChunkSink sink(socket, request.version(), self->server_->stopping);
       (*handler)(request, sink);
@@ -194,10 +216,7 @@ class Session : public std::enable_shared_from_this<Session> {
     context.stopping = &server_->stopping;
     context.active = &server_->streams;
     HttpServer::Impl* server = server_;
-    context.adopt = [server](std::thread thread) {
-      std::lock_guard lock(server->mu);
-      server->stream_threads.push_back(std::move(thread));
-    };
+    context.spawn = [server](std::function<void()> body) { server->SpawnWorker(std::move(body)); };
     StartWebSocket(std::move(stream_), std::move(request), std::move(session), std::move(context));
   }
 
@@ -321,13 +340,13 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
   for (auto& t : impl_->threads) {
     if (t.joinable()) t.join();
   }
-  std::vector<std::thread> streams;
+  std::vector<Impl::Worker> workers;
   {
     std::lock_guard lock(impl_->mu);
-    streams.swap(impl_->stream_threads);
+    workers.swap(impl_->workers);
   }
-  for (auto& t : streams) {
-    if (t.joinable()) t.join();
+  for (auto& w : workers) {
+    if (w.thread.joinable()) w.thread.join();
   }
 }
 

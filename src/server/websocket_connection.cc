@@ -90,7 +90,7 @@ class Connection : public api::WebSocketConnection,
     }
     Read();
     context_.active->fetch_add(1);
-    context_.adopt(std::thread([self = shared_from_this()] { self->RunSession(); }));
+    context_.spawn([self = shared_from_this()] { self->RunSession(); });
   }
 
   void RunSession() {

@@ -5,14 +5,13 @@
 //
 // Lifetime: StartWebSocket takes over the TCP stream; the connection object lives until its
 // session has returned and its last asynchronous operation has completed. `active` counts
-// running sessions (HttpServer::Stop waits for it); `adopt` hands each session's thread to the
-// server, which joins it at Stop.
+// running sessions (HttpServer::Stop waits for it); `spawn` runs a session on a thread of the
+// server's (which joins it).
 #pragma once
 
 #include <atomic>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <functional>
-#include <thread>
 
 #include "api/http/router.h"
 
@@ -21,7 +20,7 @@ namespace otelite::server {
 struct WebSocketContext {
   const std::atomic<bool>* stopping = nullptr;
   std::atomic<int>* active = nullptr;
-  std::function<void(std::thread)> adopt;
+  std::function<void(std::function<void()>)> spawn;
 };
 
 // Must be called on the stream's executor (the connection's strand).

@@ -482,6 +482,60 @@ TEST(LokiTail, ClientThatDoesNotReadNeverBlocksIngestAndLearnsWhatWasDropped) {
   EXPECT_EQ(p->Stop(), 0) << p->Stderr();
 }
 
+TEST(LokiTail, DelayForHoldsEntriesBackAndSendsThemInTimeOrder) {
+  auto p = StartOtelite();
+  ASSERT_NE(p, nullptr);
+  TailClient client;
+  ASSERT_TRUE(
+      client.Connect(p->loki_port(), TailTarget(R"({service_name="late"})", "&delay_for=2")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const int64_t now = NowUnixNanos();
+  // A late writer: the older entry arrives second.
+  PushLoki(p->loki_port(), {{"service_name", "late"}}, {{now, "newer", {}}});
+  PushLoki(p->loki_port(), {{"service_name", "late"}}, {{now - 1'000'000'000, "older", {}}});
+  // Neither is two seconds old yet (the older one becomes so about a second from now).
+  auto early = client.ReadUntil([](const auto&) { return false; }, std::chrono::milliseconds(500));
+  EXPECT_EQ(EntryCount(early), 0u);
+  auto messages =
+      client.ReadUntil([](const auto& m) { return EntryCount(m) >= 2; }, std::chrono::seconds(5));
+  auto entries = AllEntries(messages);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].line, "older");
+  EXPECT_EQ(entries[1].line, "newer");
+  EXPECT_EQ(p->Stop(), 0) << p->Stderr();
+}
+
+TEST(LokiTail, ConcurrentTailsAreLimited) {
+  auto p = StartOtelite();
+  ASSERT_NE(p, nullptr);
+  constexpr int kLimit = 100;  // TailOptions::max_connections
+  std::vector<std::unique_ptr<TailClient>> clients;
+  for (int i = 0; i < kLimit; ++i) {
+    clients.push_back(std::make_unique<TailClient>());
+    ASSERT_TRUE(clients.back()->Connect(p->loki_port(), TailTarget(R"({service_name="x"})"))) << i;
+  }
+  TailClient refused;
+  int status = 0;
+  std::string body;
+  EXPECT_FALSE(
+      refused.Connect(p->loki_port(), TailTarget(R"({service_name="x"})"), {}, &status, &body));
+  EXPECT_EQ(status, 400);
+  EXPECT_NE(body.find("max concurrent tail requests limit exceeded, count > limit (101 > 100)"),
+            std::string::npos)
+      << body;
+  // A client that goes away frees its place.
+  clients.pop_back();
+  bool admitted = false;
+  for (int attempt = 0; attempt < 50 && !admitted; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    TailClient again;
+    admitted = again.Connect(p->loki_port(), TailTarget(R"({service_name="x"})"));
+  }
+  EXPECT_TRUE(admitted);
+  clients.clear();
+  EXPECT_EQ(p->Stop(), 0) << p->Stderr();
+}
+
 TEST(LokiTail, ShutdownClosesTheConnectionCleanly) {
   auto p = StartOtelite();
   ASSERT_NE(p, nullptr);
