@@ -75,13 +75,16 @@ class TailSubscription : public LogListener {
     for (const LogStream& stream : batch.streams) {
       if (!Selected(stream.labels)) continue;
       for (const LogEntry& e : stream.entries) {
-        if (queue_.size() >= options_.max_buffered_entries) {
+        const size_t bytes = EntryBytes(e);
+        if (queue_.size() >= options_.max_buffered_entries ||
+            queued_bytes_ + bytes > options_.max_buffered_bytes) {
           if (dropped_.size() < options_.max_dropped_per_message) {
             dropped_.push_back({stream.labels, e.timestamp_ns});
           }
           continue;
         }
         queue_.push_back({stream.labels, e});
+        queued_bytes_ += bytes;
         added = true;
       }
     }
@@ -101,11 +104,18 @@ class TailSubscription : public LogListener {
     Taken taken;
     taken.entries.swap(queue_);
     taken.dropped.swap(dropped_);
+    queued_bytes_ = 0;
     taken.closed = closed_;
     return taken;
   }
 
  private:
+  static size_t EntryBytes(const LogEntry& e) {
+    size_t bytes = sizeof(Queued) + e.line.size();
+    for (const Label& l : e.metadata) bytes += l.name.size() + l.value.size();
+    return bytes;
+  }
+
   bool Selected(const Labels& labels) const {
     for (const LabelMatcher& m : matchers_) {
       if (!m.Matches(labels.Get(m.name()))) return false;
@@ -118,6 +128,7 @@ class TailSubscription : public LogListener {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Queued> queue_;
+  size_t queued_bytes_ = 0;
   std::vector<Dropped> dropped_;
   bool closed_ = false;
 };

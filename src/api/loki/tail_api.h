@@ -20,8 +20,9 @@
 // categorize-labels request header the stream labels only, each value carrying a third element
 // {"structuredMetadata":{…},"parsed":{…}} and the message "encodingFlags":["categorize-labels"].
 // `dropped_entries` appears when entries were lost: a client that reads slower than entries
-// arrive has at most `max_buffered_entries` waiting for it; newer ones are dropped (their index
-// labels and time reported, at most 1000 per message), so a slow client never slows ingest.
+// arrive has at most `max_buffered_entries` / `max_buffered_bytes` waiting for it; newer ones are
+// dropped (their index labels and time reported, at most 1000 per message), so a slow client never
+// slows ingest.
 // The server closes the connection with a close frame when it shuts down (1001) or when the
 // backlog query fails (1011, the error as reason).
 #pragma once
@@ -39,8 +40,10 @@ struct TailOptions {
   // Open tails at most; more are refused with Loki's "max concurrent tail requests limit
   // exceeded" (400).
   size_t max_connections = 100;
-  // Entries waiting to be sent to one client; beyond, entries are dropped and reported.
+  // Entries (and their bytes) waiting to be sent to one client; beyond either, entries are
+  // dropped and reported.
   size_t max_buffered_entries = 4096;
+  size_t max_buffered_bytes = 8 << 20;
   // Entries per message and dropped entries listed per message (Loki's numbers).
   size_t max_entries_per_message = 100;
   size_t max_dropped_per_message = 1000;
