@@ -1,9 +1,10 @@
 #include "api/tail.h"
 
-#include <chrono>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <chrono>
 
 #include "core/float_format.h"
 
@@ -153,8 +154,12 @@ Status TailHub::AppendMetrics(const MetricBatch& batch) {
 }
 
 Status TailHub::AppendLogs(const LogBatch& batch) {
-  if (subscribers_.load(std::memory_order_relaxed) == 0) return Status::Ok();
+  if (subscribers_.load(std::memory_order_relaxed) == 0 &&
+      log_listeners_.load(std::memory_order_relaxed) == 0) {
+    return Status::Ok();
+  }
   std::lock_guard lock(mu_);
+  for (LogListener* listener : listeners_) listener->OnLogs(batch);
   for (auto& sub : list_) {
     for (const auto& stream : batch.streams) {
       for (const auto& e : stream.entries) {
@@ -169,7 +174,24 @@ Status TailHub::AppendLogs(const LogBatch& batch) {
 void TailHub::Close() {
   std::lock_guard lock(mu_);
   closed_ = true;
+  for (LogListener* listener : listeners_) listener->OnClose();
   cv_.notify_all();
+}
+
+bool TailHub::AddLogListener(LogListener* listener) {
+  std::lock_guard lock(mu_);
+  if (closed_) return false;
+  listeners_.push_back(listener);
+  log_listeners_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+void TailHub::RemoveLogListener(LogListener* listener) {
+  std::lock_guard lock(mu_);
+  auto it = std::find(listeners_.begin(), listeners_.end(), listener);
+  if (it == listeners_.end()) return;
+  listeners_.erase(it);
+  log_listeners_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void TailHub::Register(Router* router) {

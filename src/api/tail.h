@@ -6,6 +6,9 @@
 // A subscriber that cannot keep up loses the oldest lines (reported in a
 // {"signal":"dropped","count":N} line), never slowing ingest. With no subscriber, appending
 // costs one atomic load.
+//
+// Other live views of the logs (Loki's /loki/api/v1/tail, api/loki/tail_api.h) register a
+// LogListener: the hub hands it every accepted log batch.
 #pragma once
 
 #include <atomic>
@@ -32,15 +35,31 @@ struct TailFilter {
   std::vector<Match> matches;  // all must hold; keys are label or metadata names
 };
 
+// Receives every accepted log batch while registered with a TailHub.
+class LogListener {
+ public:
+  virtual ~LogListener() = default;
+  // Called on the ingesting thread, under the hub's lock: copy what is needed and return; never
+  // block (a listener that cannot keep up drops entries, it does not slow ingest).
+  virtual void OnLogs(const LogBatch& batch) = 0;
+  // The hub is closing (server shutdown): the listener's stream should end.
+  virtual void OnClose() = 0;
+};
+
 class TailHub : public MetricAppender, public LogAppender {
  public:
   Status AppendMetrics(const MetricBatch& batch) override;
   Status AppendLogs(const LogBatch& batch) override;
 
-  // Wakes every subscriber so streams end (server shutdown).
+  // Wakes every subscriber so streams end (server shutdown), and tells the listeners.
   void Close();
   void Register(Router* router);
   size_t SubscriberCount() const { return subscribers_.load(std::memory_order_relaxed); }
+
+  // Registers a listener until RemoveLogListener; false (not registered) once the hub is
+  // closed. The listener must outlive its registration.
+  bool AddLogListener(LogListener* listener);
+  void RemoveLogListener(LogListener* listener);
 
  private:
   struct Subscriber {
@@ -54,9 +73,11 @@ class TailHub : public MetricAppender, public LogAppender {
   void Push(Subscriber& s, std::string line);
 
   std::atomic<size_t> subscribers_{0};
+  std::atomic<size_t> log_listeners_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   std::list<Subscriber> list_;
+  std::vector<LogListener*> listeners_;
   bool closed_ = false;
 };
 

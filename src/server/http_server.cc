@@ -1,13 +1,17 @@
 #include "server/http_server.h"
 
-#include <list>
-#include <mutex>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <functional>
+#include <list>
+#include <mutex>
+
+#include "server/websocket_connection.h"
 
 namespace otelite::server {
 
@@ -29,11 +33,33 @@ struct HttpServer::Impl {
   std::atomic<int> in_flight{0};
   std::mutex mu;
   std::list<std::weak_ptr<Session>> sessions;
-  std::vector<std::thread> stream_threads;
+  // Threads of streaming handlers and WebSocket sessions; finished ones are joined when the
+  // next one starts, the rest at Stop.
+  struct Worker {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<Worker> workers;
   std::atomic<int> streams{0};
 
   void Accept();
+  void SpawnWorker(std::function<void()> body);
 };
+
+void HttpServer::Impl::SpawnWorker(std::function<void()> body) {
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::lock_guard lock(mu);
+  std::erase_if(workers, [](Worker& w) {
+    if (!w.done->load()) return false;
+    w.thread.join();  // its body has returned: this only waits for the thread's exit
+    return true;
+  });
+  workers.push_back({std::thread([body = std::move(body), done] {
+                       body();
+                       done->store(true);
+                     }),
+                     done});
+}
 
 // Sends a streaming response on a socket from a dedicated thread, with blocking writes.
 class SocketChunkSink : public api::ChunkSink {
@@ -72,12 +98,12 @@ class SocketChunkSink : public api::ChunkSink {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl* server)
-      : stream_(std::move(socket)), server_(server) {}
+      : stream_(std::move(socket)), executor_(stream_.get_executor()), server_(server) {}
 
   void Run() { Read(); }
   // Closes the connection if it is waiting for a request (shutdown of idle keep-alives).
   void CloseIfIdle() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    asio::post(executor_, [self = shared_from_this()] {
       if (!self->busy_) {
         beast::error_code ec;
         self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -92,10 +118,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(server_->options.max_body_bytes);
     parser_->header_limit(64 * 1024);
     stream_.expires_after(server_->options.read_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -108,11 +133,10 @@ class Session : public std::enable_shared_from_this<Session> {
       // Malformed request: answer what went wrong, then close.
       http::status status = ec == http::error::body_limit ? http::status::payload_too_large
                                                           : http::status::bad_request;
-      std::string message =
-          ec == http::error::body_limit
-              ? fmt::format("request body exceeds the limit of {} bytes\n",
-                            server_->options.max_body_bytes)
-              : fmt::format("malformed HTTP request: {}\n", ec.message());
+      std::string message = ec == http::error::body_limit
+                                ? fmt::format("request body exceeds the limit of {} bytes\n",
+                                              server_->options.max_body_bytes)
+                                : fmt::format("malformed HTTP request: {}\n", ec.message());
       api::Request dummy;
       dummy.version(11);
       response_ = api::TextResponse(dummy, status, std::move(message));
@@ -124,9 +148,28 @@ class Session : public std::enable_shared_from_this<Session> {
     api::Request request = parser_->release();
     const api::Handler* handler;
     const api::StreamHandler* stream;
-    server_->router->Route(request, &handler, &stream, &response_);
+    const api::WebSocketHandler* websocket;
+    server_->router->Route(request, &handler, &stream, &websocket, &response_);
     if (stream != nullptr) return Stream(std::move(request), stream);
-    if (handler != nullptr) {
+    if (websocket != nullptr) {
+      server_->in_flight.fetch_add(1);
+      api::WebSocketAccept accept = (*websocket)(request);
+      server_->in_flight.fetch_sub(1);
+      if (accept.refuse) {
+        response_ = std::move(*accept.refuse);
+      } else if (!beast::websocket::is_upgrade(request)) {
+        // What Loki's WebSocket library answers a plain HTTP request.
+        response_ = api::TextResponse(request, http::status::bad_request,
+                                      "Bad Request\nwebsocket: the client is not using the "
+                                      "websocket protocol: 'upgrade' token not found in "
+                                      "'Connection' header\n");
+      } else if (server_->stopping) {
+        response_ = api::TextResponse(request, http::status::service_unavailable,
+                                      "server is shutting down\n");
+      } else {
+        return Upgrade(std::move(request), std::move(accept.session));
+      }
+    } else if (handler != nullptr) {
       server_->in_flight.fetch_add(1);
       response_ = (*handler)(request);
       server_->in_flight.fetch_sub(1);
@@ -155,8 +198,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();
     auto self = shared_from_this();
     server_->streams.fetch_add(1);
-    std::lock_guard lock(server_->mu);
-    server_->stream_threads.emplace_back([self, request = std::move(request), handler] {
+    server_->SpawnWorker([self, request = std::move(request), handler] {
       tcp::socket& socket = self->stream_.socket();
       SocketChunkSink sink(socket, request.version(), self->server_->stopping);
       (*handler)(request, sink);
@@ -166,6 +208,16 @@ class Session : public std::enable_shared_from_this<Session> {
       socket.close(ec);
       self->server_->streams.fetch_sub(1);
     });
+  }
+
+  // Hands the connection over to a WebSocket session; this Session stays busy (never reused).
+  void Upgrade(api::Request request, api::WebSocketSession session) {
+    WebSocketContext context;
+    context.stopping = &server_->stopping;
+    context.active = &server_->streams;
+    HttpServer::Impl* server = server_;
+    context.spawn = [server](std::function<void()> body) { server->SpawnWorker(std::move(body)); };
+    StartWebSocket(std::move(stream_), std::move(request), std::move(session), std::move(context));
   }
 
   // After an early error response (the client may still be sending a large body): stop
@@ -193,6 +245,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  beast::tcp_stream::executor_type
+      executor_;  // stream_'s strand (stream_ is moved away by an upgrade)
   HttpServer::Impl* server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -244,8 +298,8 @@ Status HttpServer::Listen(const std::string& address, int port) {
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status::Unavailable(fmt::format("{}: cannot listen on {}:{}: {}", name_, address, port,
-                                           ec.message()));
+    return Status::Unavailable(
+        fmt::format("{}: cannot listen on {}:{}: {}", name_, address, port, ec.message()));
   }
   port_ = acceptor.local_endpoint().port();
   return Status::Ok();
@@ -277,8 +331,8 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   // Give finished responses a moment to be written, then stop the loop.
-  auto write_deadline = std::min(deadline, std::chrono::steady_clock::now() +
-                                               std::chrono::milliseconds(200));
+  auto write_deadline =
+      std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
   while (std::chrono::steady_clock::now() < write_deadline && !impl_->ioc.stopped()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -286,13 +340,13 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
   for (auto& t : impl_->threads) {
     if (t.joinable()) t.join();
   }
-  std::vector<std::thread> streams;
+  std::vector<Impl::Worker> workers;
   {
     std::lock_guard lock(impl_->mu);
-    streams.swap(impl_->stream_threads);
+    workers.swap(impl_->workers);
   }
-  for (auto& t : streams) {
-    if (t.joinable()) t.join();
+  for (auto& w : workers) {
+    if (w.thread.joinable()) w.thread.join();
   }
 }
 

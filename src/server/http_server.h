@@ -1,7 +1,9 @@
 // One HTTP/1.1 listener (Boost.Beast, asynchronous, keep-alive) serving a Router.
 // Requests are read with a body limit (413 above it) and a read timeout; handlers run on the
-// listener's worker threads; streaming handlers get a thread of their own. Stop() stops
-// accepting, closes idle connections, lets in-flight requests finish within a grace period.
+// listener's worker threads; streaming handlers and WebSocket sessions (websocket_connection.h)
+// get a thread of their own. Stop() stops accepting, closes idle connections, lets in-flight
+// requests, streams and WebSocket sessions finish within a grace period (sessions see
+// Stopping() and end with a close handshake).
 #pragma once
 
 #include <atomic>

@@ -12,6 +12,7 @@
 #include "api/loki/index_api.h"
 #include "api/loki/push_api.h"
 #include "api/loki/query_api.h"
+#include "api/loki/tail_api.h"
 #include "api/otlp/otlp_grpc.h"
 #include "api/otlp/otlp_http.h"
 #include "api/prometheus/format_query_api.h"
@@ -222,6 +223,8 @@ Status Server::Start() {
   logql_options.max_entries_limit = static_cast<size_t>(config_.logs_max_entries_limit);
   c.logql = std::make_unique<logql::Engine>(logql_options);
   api::loki::RegisterQueryApi(c.events.get(), c.logql.get(), &c.loki_router);
+  api::loki::RegisterTailApi(c.events.get(), c.logql.get(), &c.tail, api::loki::TailOptions{},
+                             &c.loki_router);
   api::loki::RegisterIndexApi(c.events.get(), c.logql.get(), &c.loki_router);
   loki_push::PushLimits push_limits;
   push_limits.max_body_bytes = config_.max_request_bytes;

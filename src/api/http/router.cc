@@ -3,11 +3,15 @@
 namespace otelite::api {
 
 void Router::Handle(http::verb method, std::string path, Handler handler) {
-  entries_.push_back({method, std::move(path), std::move(handler), nullptr});
+  entries_.push_back({method, std::move(path), std::move(handler), nullptr, nullptr});
 }
 
 void Router::HandleStream(http::verb method, std::string path, StreamHandler handler) {
-  entries_.push_back({method, std::move(path), nullptr, std::move(handler)});
+  entries_.push_back({method, std::move(path), nullptr, std::move(handler), nullptr});
+}
+
+void Router::HandleWebSocket(std::string path, WebSocketHandler handler) {
+  entries_.push_back({http::verb::get, std::move(path), nullptr, nullptr, std::move(handler)});
 }
 
 namespace {
@@ -32,9 +36,10 @@ bool PathMatches(std::string_view pattern, std::string_view path) {
 }  // namespace
 
 void Router::Route(const Request& request, const Handler** handler, const StreamHandler** stream,
-                   Response* response) const {
+                   const WebSocketHandler** websocket, Response* response) const {
   *handler = nullptr;
   *stream = nullptr;
+  *websocket = nullptr;
   std::string_view path = TargetPath(ToStd(request.target()));
   std::string allow;
   for (const auto& e : entries_) {
@@ -43,8 +48,10 @@ void Router::Route(const Request& request, const Handler** handler, const Stream
         (request.method() == http::verb::head && e.method == http::verb::get && e.handler)) {
       if (e.handler) {
         *handler = &e.handler;
-      } else {
+      } else if (e.stream) {
         *stream = &e.stream;
+      } else {
+        *websocket = &e.websocket;
       }
       return;
     }
@@ -57,6 +64,15 @@ void Router::Route(const Request& request, const Handler** handler, const Stream
     return;
   }
   *response = TextResponse(request, http::status::not_found, "404 page not found\n");
+}
+
+void Router::Route(const Request& request, const Handler** handler, const StreamHandler** stream,
+                   Response* response) const {
+  const WebSocketHandler* websocket = nullptr;
+  Route(request, handler, stream, &websocket, response);
+  if (websocket != nullptr) {
+    *response = TextResponse(request, http::status::upgrade_required, "426 upgrade required\n");
+  }
 }
 
 std::string_view TargetPath(std::string_view target) {

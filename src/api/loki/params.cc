@@ -72,6 +72,14 @@ Result<LokiRange> ParseLokiRange(const Params& params, int64_t now_ns) {
   return range;
 }
 
+bool WantsCategorizedLabels(const Request& request) {
+  for (const auto& field : request) {
+    if (!boost::beast::iequals(field.name_string(), "X-Loki-Response-Encoding-Flags")) continue;
+    if (ToStd(field.value()).find("categorize-labels") != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 Response LokiError(const Request& request, http::status status, std::string_view message) {
   return TextResponse(request, status, std::string(message) + "\n");
 }

@@ -30,6 +30,10 @@ struct LokiRange {
 };
 Result<LokiRange> ParseLokiRange(const Params& params, int64_t now_ns);
 
+// Whether the request asks for Loki's categorized labels (the X-Loki-Response-Encoding-Flags
+// header lists "categorize-labels").
+bool WantsCategorizedLabels(const Request& request);
+
 // A plain-text error the way Loki answers (400 for bad requests and query errors, 504 for
 // timeouts, 500 for internal errors).
 Response LokiError(const Request& request, http::status status, std::string_view message);

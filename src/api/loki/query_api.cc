@@ -17,17 +17,6 @@ namespace {
 
 constexpr int64_t kMaxPoints = 11000;
 
-bool CategorizeLabels(const Request& request) {
-  for (const auto& field : request) {
-    if (ToStd(field.name_string()) != "X-Loki-Response-Encoding-Flags" &&
-        !boost::beast::iequals(field.name_string(), "X-Loki-Response-Encoding-Flags")) {
-      continue;
-    }
-    if (ToStd(field.value()).find("categorize-labels") != std::string_view::npos) return true;
-  }
-  return false;
-}
-
 // Loki's default step: the range divided into 250 points, at least a second.
 int64_t DefaultStep(int64_t start_ns, int64_t end_ns) {
   const int64_t seconds = std::max<int64_t>((end_ns - start_ns) / 1'000'000'000 / 250, 1);
@@ -140,7 +129,7 @@ Response Answer(const Request& request, const logql::QueryResult& result) {
   w.StartObject();
   w.Key("resultType");
   w.String(logql::ResultTypeName(result.type));
-  const bool categorize = CategorizeLabels(request);
+  const bool categorize = WantsCategorizedLabels(request);
   if (result.type == logql::ResultType::kStreams && categorize) {
     w.Key("encodingFlags");
     w.StartArray();

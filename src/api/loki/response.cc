@@ -83,13 +83,15 @@ std::string KeyOf(const std::vector<Label>& labels) {
 
 }  // namespace
 
-void WriteStreams(JsonWriter& w, const std::vector<logql::LogLine>& lines, bool categorize) {
+void WriteStreams(JsonWriter& w, const std::vector<logql::LogLine>& lines, bool categorize,
+                  bool keep_order) {
   // Streams in the order of their first entry; entries keep the result's order.
   std::unordered_map<std::string, size_t> index;
   std::vector<std::vector<Label>> stream_labels;
   std::vector<std::vector<size_t>> members;
   for (size_t i = 0; i < lines.size(); ++i) {
     std::vector<Label> labels = categorize ? lines[i].stream.items() : AllLabels(lines[i]);
+    if (keep_order && !stream_labels.empty() && stream_labels.back() != labels) index.clear();
     auto [it, inserted] = index.emplace(KeyOf(labels), stream_labels.size());
     if (inserted) {
       stream_labels.push_back(std::move(labels));

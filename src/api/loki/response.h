@@ -24,7 +24,10 @@ void WritePoint(JsonWriter& w, int64_t t_ns, double v);
 void WriteMatrix(JsonWriter& w, const std::vector<logql::SeriesValue>& matrix);
 // Entries grouped into stream objects: by every label (stream, structured metadata, parsed), or
 // with `categorize` by stream labels only, each value carrying its metadata and parsed labels.
-void WriteStreams(JsonWriter& w, const std::vector<logql::LogLine>& lines, bool categorize);
+// With `keep_order` only consecutive entries share a stream object, so that reading the streams
+// in turn gives the entries in their order (the live tail's messages).
+void WriteStreams(JsonWriter& w, const std::vector<logql::LogLine>& lines, bool categorize,
+                  bool keep_order = false);
 void WriteStats(JsonWriter& w, const logql::QueryStats& stats);
 
 }  // namespace otelite::api::loki

@@ -637,6 +637,23 @@ bool PipelineRunner::Run(size_t i) {
     const uint32_t code = c.codes[i];
     if (code != 0) e.labels.AddMetadata(c.name, c.dict[code - 1]);
   }
+  return RunStages();
+}
+
+bool PipelineRunner::RunEntry(int64_t timestamp_ns, std::string_view line,
+                              std::span<const Label> metadata) {
+  EntryContext& e = entry_;
+  e.timestamp_ns = timestamp_ns;
+  e.line_bytes = static_cast<uint32_t>(line.size());
+  e.line = line;
+  e.value = 0;
+  e.labels.Reset(stream_);
+  for (const Label& l : metadata) e.labels.AddMetadata(l.name, l.value);
+  return RunStages();
+}
+
+bool PipelineRunner::RunStages() {
+  EntryContext& e = entry_;
   for (auto& stage : pipeline_->stages_) {
     if (!stage->Process(e)) return false;
   }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,10 +88,15 @@ class PipelineRunner {
   void StartBatch(const LogEntryBatch* batch) { batch_ = batch; }
   // Loads entry i of the current batch and runs it; false when a stage dropped it.
   bool Run(size_t i);
+  // Runs one entry given by its parts (an entry of a LogStream, for the live tail) of the
+  // current stream; `metadata` (and `line`) must stay valid while the entry is used.
+  bool RunEntry(int64_t timestamp_ns, std::string_view line, std::span<const Label> metadata);
 
   EntryContext& entry() { return entry_; }
 
  private:
+  bool RunStages();
+
   Pipeline* pipeline_;
   const Labels* stream_ = nullptr;
   const LogEntryBatch* batch_ = nullptr;
