@@ -9,7 +9,7 @@
 #      aggregations in SQL, checks that the results equal otelite's and prints the ratios.
 #
 #   scripts/deep_dive_bench.sh BUILD_DIR [DEEP_DIVE_BENCH_ARGS...]
-#     e.g. scripts/deep_dive_bench.sh build/release            (20 M events, ~15 min, ~3 GB disk)
+#     e.g. scripts/deep_dive_bench.sh build/release            (20 M events, ~18 min, ~4 GB in /tmp)
 #          scripts/deep_dive_bench.sh build/release --small    (300 k events, seconds)
 #
 # WORK=DIR keeps everything there (default: a new directory under /tmp, removed at the end

@@ -68,7 +68,7 @@ if [[ ${BASELINE:-1} == 1 && -x $build/bench/claude_dataset ]] && command -v pro
     status=1
 fi
 # The Deep Dive dashboard (LogQL) on 20 M generated Claude Code events over 31 days, against
-# DuckDB (bench/duckdb, npm) on the same events: ~15 minutes and ~3 GB of /tmp. Set DEEPDIVE=0
+# DuckDB (bench/duckdb, npm) on the same events: ~20 minutes and ~4 GB of /tmp. Set DEEPDIVE=0
 # to leave it out, DEEPDIVE=small for the 300 k-event version.
 if [[ ${DEEPDIVE:-1} != 0 && -x $build/bench/deep_dive_bench ]]; then
   echo "== Deep Dive dashboard: otelite (LogQL) vs DuckDB (scripts/deep_dive_bench.sh)"

@@ -49,7 +49,7 @@ struct EventOptions {
   uint64_t seed = 1;
   int64_t start_seconds = kDefaultStartSeconds;  // 2026-11-16T00:00:00Z
   // About this many events in total (sessions per day are scaled to it); 0: the model's own
-  // rate (about 1.2 k events per developer and calendar day).
+  // rate (about 4.5 k events per developer and calendar day).
   uint64_t target_events = 0;
   int64_t export_interval_ms = 5000;  // Claude Code's default logs export interval
 };

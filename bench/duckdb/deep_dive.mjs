@@ -44,11 +44,11 @@ function parseArgs(argv) {
 
 // SQL per panel key. v: { S, E, P } as BigInt nanoseconds (start, end, step).
 //  instant: the $__range window (S, E]; range: step k's window (S + (k-1)P, S + kP], all of
-//  (S - P, E]; logs: [S, E], newest first, 1000 lines (Grafana's default max lines).
+//  (S - P, E]; logs: [S, E) as Loki reads them, newest first, 1000 lines (Grafana's default max lines).
 const W = (v) => `ts > ${v.S} AND ts <= ${v.E}`;
 const RW = (v) => `ts > ${v.S - v.P} AND ts <= ${v.E}`;
 const K = (v) => `(ts - ${v.S} + ${v.P - 1n}) // ${v.P}`;
-const LW = (v) => `ts >= ${v.S} AND ts <= ${v.E}`;
+const LW = (v) => `ts >= ${v.S} AND ts < ${v.E}`;
 const c = (col) => `coalesce(${col}::VARCHAR, '')`;
 
 function total(where) {
@@ -152,7 +152,8 @@ function shapeOtelite(result) {
 const close = (a, b) => a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 // Lines compared with their numbers parsed (DuckDB prints doubles with fewer digits than Go's
 // shortest form: 0.0539454 for 0.053945400000000004).
-const normalise = (line) => line.replace(/\d+(\.\d+)?(e[+-]?\d+)?/g, (m) => Number(m).toPrecision(6));
+const normalise = (line) =>
+  line.replace(/(?<![\w.-])\d+(\.\d+)?(e[+-]?\d+)?(?![\w.-])/g, (m) => String(Number(Number(m).toPrecision(6))));
 
 function compare(kind, mine, theirs) {
   if (kind === 'logs') {
@@ -160,11 +161,17 @@ function compare(kind, mine, theirs) {
     if (mine.length === 0) return '';
     // Entries at the oldest returned timestamp may be cut differently by the limit.
     const oldest = BigInt(mine[mine.length - 1][0]);
-    const keep = (rows) => rows.filter((r) => BigInt(r[0]) > oldest).map((r) => `${r[0]} ${normalise(r[1])}`).sort();
+    const keep = (rows) =>
+      rows
+        .filter((r) => BigInt(r[0]) > oldest)
+        .map((r) => ({ key: `${r[0]} ${normalise(r[1])}`, raw: `${r[0]} ${r[1]}` }))
+        .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
     const a = keep(mine);
     const b = keep(theirs);
     if (a.length !== b.length) return `lines newer than the last timestamp: otelite ${b.length}, DuckDB ${a.length}`;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return `line differs: otelite "${b[i]}" DuckDB "${a[i]}"`;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i].key !== b[i].key) return `line differs: otelite "${b[i].raw}" DuckDB "${a[i].raw}"`;
+    }
     return '';
   }
   const keys = new Set([...mine.keys(), ...theirs.keys()]);
