@@ -67,4 +67,14 @@ if [[ ${BASELINE:-1} == 1 && -x $build/bench/claude_dataset ]] && command -v pro
   bash "$(dirname "${BASH_SOURCE[0]}")/storage_baseline.sh" "$build/bench/claude_dataset" 100 8 ||
     status=1
 fi
+# The Deep Dive dashboard (LogQL) on 20 M generated Claude Code events over 31 days, against
+# DuckDB (bench/duckdb, npm) on the same events: ~20 minutes and ~4 GB of /tmp. Set DEEPDIVE=0
+# to leave it out, DEEPDIVE=small for the 300 k-event version.
+if [[ ${DEEPDIVE:-1} != 0 && -x $build/bench/deep_dive_bench ]]; then
+  echo "== Deep Dive dashboard: otelite (LogQL) vs DuckDB (scripts/deep_dive_bench.sh)"
+  deep_dive_args=()
+  if [[ ${DEEPDIVE:-1} == small ]]; then deep_dive_args+=(--small); fi
+  bash "$(dirname "${BASH_SOURCE[0]}")/deep_dive_bench.sh" "$build" \
+    ${deep_dive_args[@]+"${deep_dive_args[@]}"} || status=1
+fi
 exit $status
