@@ -154,20 +154,25 @@ bool ColumnarScan::Bind(const Labels& stream, const LogEntryBatch& batch) {
       values_dict_size_ = dict.size();
     }
   }
-  // The group cache holds while the stream and the grouping columns' dictionaries stay.
-  size_t columns = 0;
+  // The group tables hold while the stream and the grouping columns' dictionaries stay.
+  group_columns_.clear();
   std::vector<const std::string_view*> dicts;
   for (size_t g : group_sources_) {
     if (!sources_[g].constant) {
-      ++columns;
+      group_columns_.push_back(g);
       dicts.push_back(sources_[g].column->dict.data());
     }
   }
-  if (columns > kMaxGroupColumns) return false;
+  if (group_columns_.size() > kMaxGroupColumns) return false;
   if (stream_ != &stream || dicts != group_dicts_) {
+    single_group_ = kUnknown;
+    group_table_.clear();
     group_cache_.clear();
     group_dicts_ = std::move(dicts);
     stream_ = &stream;
+  }
+  if (group_columns_.size() == 1) {
+    group_table_.resize(sources_[group_columns_[0]].column->dict.size() + 1, kUnknown);
   }
   return true;
 }
@@ -188,33 +193,8 @@ bool ColumnarScan::Eval(int node, size_t i) const {
   }
 }
 
-bool ColumnarScan::Keep(size_t i) const {
-  for (int root : roots_) {
-    if (!Eval(root, i)) return false;
-  }
-  return true;
-}
-
-bool ColumnarScan::Value(size_t i, double* value) const {
-  const Source& s = sources_[*unwrap_source_];
-  if (s.constant) {
-    *value = constant_value_;
-    return constant_has_value_;
-  }
-  const uint32_t code = s.column->codes[i];
-  *value = values_[code];
-  return value_state_[code] != 0;
-}
-
-uint32_t ColumnarScan::SeriesOf(size_t i,
+uint32_t ColumnarScan::NewGroup(size_t i,
                                 const std::function<uint32_t(std::string_view)>& series_of) {
-  uint64_t combined = 0;
-  for (size_t g : group_sources_) {
-    const Source& s = sources_[g];
-    if (!s.constant) combined = (combined << 32) | s.column->codes[i];
-  }
-  auto it = group_cache_.find(combined);
-  if (it != group_cache_.end()) return it->second;
   key_.clear();
   for (size_t g : group_sources_) {
     const Source& s = sources_[g];
@@ -230,9 +210,101 @@ uint32_t ColumnarScan::SeriesOf(size_t i,
     key_.append(*v);
     key_.push_back('\0');
   }
-  const uint32_t id = series_of(key_);
-  if (id != UINT32_MAX) group_cache_.emplace(combined, id);
-  return id;
+  return series_of(key_);
+}
+
+uint32_t ColumnarScan::SeriesOf(size_t i,
+                                const std::function<uint32_t(std::string_view)>& series_of) {
+  switch (group_columns_.size()) {
+    case 0:
+      if (single_group_ == kUnknown) single_group_ = NewGroup(i, series_of);
+      return single_group_;
+    case 1: {
+      uint32_t& slot = group_table_[sources_[group_columns_[0]].column->codes[i]];
+      if (slot == kUnknown) slot = NewGroup(i, series_of);
+      return slot;
+    }
+    default: {
+      const uint64_t combined =
+          (static_cast<uint64_t>(sources_[group_columns_[0]].column->codes[i]) << 32) |
+          sources_[group_columns_[1]].column->codes[i];
+      auto it = group_cache_.find(combined);
+      if (it != group_cache_.end()) return it->second;
+      const uint32_t id = NewGroup(i, series_of);
+      group_cache_.emplace(combined, id);
+      return id;
+    }
+  }
+}
+
+void ColumnarScan::Select(const LogEntryBatch& batch,
+                          const std::function<uint32_t(std::string_view)>& series_of,
+                          std::vector<uint32_t>* rows, std::vector<uint32_t>* series,
+                          std::vector<double>* values) {
+  const size_t n = batch.size();
+  rows->clear();
+  series->clear();
+  values->clear();
+  // Filters: the common single comparison on a column is one table lookup per entry.
+  if (roots_.empty()) {
+    rows->resize(n);
+    for (size_t i = 0; i < n; ++i) (*rows)[i] = static_cast<uint32_t>(i);
+  } else if (roots_.size() == 1 && nodes_[static_cast<size_t>(roots_[0])].leaf >= 0 &&
+             !sources_[leaves_[static_cast<size_t>(nodes_[static_cast<size_t>(roots_[0])].leaf)]
+                           .source]
+                  .constant) {
+    const Leaf& leaf = leaves_[static_cast<size_t>(nodes_[static_cast<size_t>(roots_[0])].leaf)];
+    const uint32_t* codes = sources_[leaf.source].column->codes.data();
+    const uint8_t* table = leaf.table.data();
+    rows->reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (table[codes[i]]) rows->push_back(static_cast<uint32_t>(i));
+    }
+  } else {
+    rows->reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      bool keep = true;
+      for (int root : roots_) {
+        if (!Eval(root, i)) {
+          keep = false;
+          break;
+        }
+      }
+      if (keep) rows->push_back(static_cast<uint32_t>(i));
+    }
+  }
+  // Values: entries without one leave.
+  if (unwrap_source_) {
+    const Source& s = sources_[*unwrap_source_];
+    size_t kept = 0;
+    values->reserve(rows->size());
+    for (uint32_t row : *rows) {
+      double v = constant_value_;
+      bool has = constant_has_value_;
+      if (!s.constant) {
+        const uint32_t code = s.column->codes[row];
+        v = values_[code];
+        has = value_state_[code] != 0;
+      }
+      if (!has) continue;
+      (*rows)[kept++] = row;
+      values->push_back(v);
+    }
+    rows->resize(kept);
+  }
+  // Series: entries past the series limit leave.
+  size_t kept = 0;
+  series->reserve(rows->size());
+  for (size_t r = 0; r < rows->size(); ++r) {
+    const uint32_t id = SeriesOf((*rows)[r], series_of);
+    if (id == UINT32_MAX) continue;
+    (*rows)[kept] = (*rows)[r];
+    if (!values->empty()) (*values)[kept] = (*values)[r];
+    ++kept;
+    series->push_back(id);
+  }
+  rows->resize(kept);
+  if (!values->empty()) values->resize(kept);
 }
 
 }  // namespace otelite::logql

@@ -32,13 +32,14 @@ class ColumnarScan {
   // Prepares for a batch of `stream`. False when the batch needs the general path: an unwrapped
   // value in it does not convert (the general path reports the pipeline error with its labels).
   bool Bind(const Labels& stream, const LogEntryBatch& batch);
-  // Whether entry i passes the filters.
-  bool Keep(size_t i) const;
-  // The unwrapped value of entry i; false when it has none.
-  bool Value(size_t i, double* value) const;
-  // The output series of entry i: `series_of(key)` maps a label-set key (name\0value\0 pairs in
-  // name order) to a series id, UINT32_MAX when no more series may be created.
-  uint32_t SeriesOf(size_t i, const std::function<uint32_t(std::string_view)>& series_of);
+  // The entries of the bound batch that pass the filters (and have a value when unwrapping),
+  // in order: their indexes in *rows, their output series in *series (`series_of(key)` maps a
+  // label-set key, name\0value\0 pairs in name order, to a series id, UINT32_MAX when no more
+  // series may be created: such entries are left out) and, when unwrapping, their values.
+  void Select(const LogEntryBatch& batch,
+              const std::function<uint32_t(std::string_view)>& series_of,
+              std::vector<uint32_t>* rows, std::vector<uint32_t>* series,
+              std::vector<double>* values);
 
  private:
   // A label as a batch holds it: a constant (a stream label, or absent) or a column.
@@ -67,6 +68,9 @@ class ColumnarScan {
   size_t SourceIndex(const std::string& name);
   int AddFilter(const LabelFilterExpr& filter);
   bool Eval(int node, size_t i) const;
+  // The series of entry i, through the group tables.
+  uint32_t SeriesOf(size_t i, const std::function<uint32_t(std::string_view)>& series_of);
+  uint32_t NewGroup(size_t i, const std::function<uint32_t(std::string_view)>& series_of);
   bool Resolve(Source* source, const Labels& stream, const LogEntryBatch& batch);
 
   std::vector<Source> sources_;
@@ -84,7 +88,11 @@ class ColumnarScan {
   bool constant_has_value_ = false;
   double constant_value_ = 0;
   // Series per combination of the (at most two) grouping columns' codes, for the dictionaries
-  // it was built with.
+  // it was built with: no column: one series; one column: a table by code; two: a hash map.
+  static constexpr uint32_t kUnknown = UINT32_MAX - 1;
+  std::vector<size_t> group_columns_;  // indexes into sources_ of the non-constant group labels
+  uint32_t single_group_ = kUnknown;
+  std::vector<uint32_t> group_table_;
   std::unordered_map<uint64_t, uint32_t> group_cache_;
   std::vector<const std::string_view*> group_dicts_;
   const Labels* stream_ = nullptr;

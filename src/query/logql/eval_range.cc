@@ -284,6 +284,8 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
   std::optional<ColumnarScan> columnar;
   if (ctx_->options->columnar) columnar = ColumnarScan::Plan(expr, grouping, absent);
   const std::function<uint32_t(std::string_view)> series_fn = series_of;
+  std::vector<uint32_t> rows, row_series;
+  std::vector<double> row_values;
   for (auto& reader : *readers) {
     const Labels& stream = reader->labels();
     while (reader->Next(&batch)) {
@@ -291,18 +293,22 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
       ctx_->stats.entries_processed += batch.size();
       if (columnar && columnar->Bind(stream, batch)) {
         ctx_->stats.entries_columnar += batch.size();
+        columnar->Select(batch, series_fn, &rows, &row_series, &row_values);
         const int64_t offset = expr.offset_ns;
-        for (size_t i = 0; i < batch.size(); ++i) {
-          if (!columnar->Keep(i)) continue;
+        const bool whole_window = steps_ == 1;
+        for (size_t r = 0; r < rows.size(); ++r) {
+          const uint32_t i = rows[r];
           const int64_t t = batch.timestamps[i] + offset;
           size_t step_index = 0;
-          if (streaming && !step_of(t, &step_index)) continue;
+          if (whole_window) {
+            if (t > end_ || t <= end_ - range) continue;
+          } else if (streaming && !step_of(t, &step_index)) {
+            continue;
+          }
           double value = 1;
           if (input == Input::kBytes) value = batch.line_bytes[i];
-          if (input == Input::kValue && !columnar->Value(i, &value)) continue;
-          const uint32_t id = columnar->SeriesOf(i, series_fn);
-          if (id == UINT32_MAX) continue;
-          add(id, step_index, t, value);
+          if (input == Input::kValue) value = row_values[r];
+          add(row_series[r], step_index, t, value);
         }
         continue;
       }
