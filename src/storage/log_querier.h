@@ -26,6 +26,10 @@ struct LogColumn {
   std::string_view name;
   std::span<const std::string_view> dict;
   std::span<const uint32_t> codes;
+  // Names the dictionary: batches whose columns carry the same non-zero id have the same `dict`
+  // (same values in the same order), so a reader may keep what it derived from it (a matcher's
+  // answer per code) across batches. 0: no such promise (the memory may be reused).
+  uint64_t dict_id = 0;
 };
 
 // Entries of one stream, ordered by time in the direction asked for (ties keep arrival order).

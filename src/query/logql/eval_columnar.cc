@@ -41,7 +41,7 @@ size_t ColumnarScan::SourceIndex(const std::string& name) {
 int ColumnarScan::AddFilter(const LabelFilterExpr& f) {
   Node node{f.kind, -1, -1, -1};
   if (f.kind == LabelFilterExpr::Kind::kString) {
-    Leaf leaf{SourceIndex(f.name), *f.matcher, false, {}, nullptr, 0};
+    Leaf leaf{SourceIndex(f.name), *f.matcher, false, {}, 0};
     leaves_.push_back(std::move(leaf));
     node.leaf = static_cast<int>(leaves_.size() - 1);
   } else {
@@ -104,12 +104,11 @@ bool ColumnarScan::Bind(const Labels& stream, const LogEntryBatch& batch) {
       continue;
     }
     const auto& dict = s.column->dict;
-    if (leaf.table_dict == dict.data() && leaf.table_dict_size == dict.size()) continue;
+    if (s.column->dict_id != 0 && leaf.table_dict == s.column->dict_id) continue;
     leaf.table.resize(dict.size() + 1);
     leaf.table[0] = leaf.matcher.Matches(std::string_view());
     for (size_t k = 0; k < dict.size(); ++k) leaf.table[k + 1] = leaf.matcher.Matches(dict[k]);
-    leaf.table_dict = dict.data();
-    leaf.table_dict_size = dict.size();
+    leaf.table_dict = s.column->dict_id;
   }
   if (unwrap_source_) {
     auto convert = [this](std::string_view text, double* out) -> bool {
@@ -137,34 +136,34 @@ bool ColumnarScan::Bind(const Labels& stream, const LogEntryBatch& batch) {
     if (s.constant) {
       constant_has_value_ = s.value && !s.value->empty();
       if (constant_has_value_ && !convert(*s.value, &constant_value_)) return false;
-    } else if (values_dict_ != s.column->dict.data() ||
-               values_dict_size_ != s.column->dict.size()) {
+    } else if (s.column->dict_id == 0 || values_dict_ != s.column->dict_id) {
       const auto& dict = s.column->dict;
       values_.assign(dict.size() + 1, 0);
       value_state_.assign(dict.size() + 1, 0);
       for (size_t k = 0; k < dict.size(); ++k) {
         if (dict[k].empty()) continue;
         if (!convert(dict[k], &values_[k + 1])) {
-          values_dict_ = nullptr;
+          values_dict_ = 0;
           return false;
         }
         value_state_[k + 1] = 1;
       }
-      values_dict_ = dict.data();
-      values_dict_size_ = dict.size();
+      values_dict_ = s.column->dict_id;
     }
   }
   // The group tables hold while the stream and the grouping columns' dictionaries stay.
   group_columns_.clear();
-  std::vector<const std::string_view*> dicts;
+  std::vector<uint64_t> dicts;
+  bool reusable = true;
   for (size_t g : group_sources_) {
     if (!sources_[g].constant) {
       group_columns_.push_back(g);
-      dicts.push_back(sources_[g].column->dict.data());
+      dicts.push_back(sources_[g].column->dict_id);
+      reusable = reusable && sources_[g].column->dict_id != 0;
     }
   }
   if (group_columns_.size() > kMaxGroupColumns) return false;
-  if (stream_ != &stream || dicts != group_dicts_) {
+  if (stream_ != &stream || !reusable || dicts != group_dicts_) {
     single_group_ = kUnknown;
     group_table_.clear();
     group_cache_.clear();

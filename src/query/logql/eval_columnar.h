@@ -53,9 +53,8 @@ class ColumnarScan {
     size_t source = 0;
     LabelMatcher matcher;
     bool constant_match = false;
-    std::vector<uint8_t> table;                    // per code (0 = absent)
-    const std::string_view* table_dict = nullptr;  // the dictionary `table` was built for
-    size_t table_dict_size = 0;
+    std::vector<uint8_t> table;  // per code (0 = absent)
+    uint64_t table_dict = 0;     // LogColumn::dict_id `table` was built for (0: rebuild)
   };
   struct Node {
     LabelFilterExpr::Kind kind;
@@ -83,8 +82,7 @@ class ColumnarScan {
   // Unwrapped values per code of the unwrap column (state 0: no sample, 1: value).
   std::vector<double> values_;
   std::vector<uint8_t> value_state_;
-  const std::string_view* values_dict_ = nullptr;
-  size_t values_dict_size_ = 0;
+  uint64_t values_dict_ = 0;  // LogColumn::dict_id of values_ (0: rebuild)
   bool constant_has_value_ = false;
   double constant_value_ = 0;
   // Series per combination of the (at most two) grouping columns' codes, for the dictionaries
@@ -94,7 +92,7 @@ class ColumnarScan {
   uint32_t single_group_ = kUnknown;
   std::vector<uint32_t> group_table_;
   std::unordered_map<uint64_t, uint32_t> group_cache_;
-  std::vector<const std::string_view*> group_dicts_;
+  std::vector<uint64_t> group_dicts_;  // LogColumn::dict_id of the group columns
   const Labels* stream_ = nullptr;
   std::string key_;
 };

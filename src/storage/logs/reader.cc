@@ -87,7 +87,7 @@ class StreamReader : public LogStreamReader {
       uint64_t bytes = run.size() * 12 + (options_->need_lines ? run.total_line_bytes : 0);
       for (const RunColumn& c : run.columns) {
         if (!filter_.Wants(c.name)) continue;
-        out->v_columns.push_back({c.name, c.dict, c.codes});
+        out->v_columns.push_back({c.name, c.dict, c.codes, 0});
         bytes += run.size() * 4;
       }
       stats_->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
@@ -160,7 +160,7 @@ class StreamReader : public LogStreamReader {
           return Status::IoError(fmt_bad_code(seg, name));
         }
       }
-      out->v_columns.push_back({name, col.dict->values, col.codes});
+      out->v_columns.push_back({name, col.dict->values, col.codes, col.dict->id});
     }
     stats_->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
     return Status::Ok();
@@ -244,7 +244,7 @@ class StreamReader : public LogStreamReader {
         }
         codes[k] = mapped;
       }
-      m.v_columns.push_back({names[c], dict.strings(), codes});
+      m.v_columns.push_back({names[c], dict.strings(), codes, 0});
     }
   }
 
@@ -263,7 +263,7 @@ class StreamReader : public LogStreamReader {
       batch->line_bytes = view.v_line_bytes.subspan(lo, n);
       batch->lines = view.v_lines.empty() ? view.v_lines : view.v_lines.subspan(lo, n);
       for (const LogColumn& c : view.v_columns) {
-        batch_columns_.push_back({c.name, c.dict, c.codes.subspan(lo, n)});
+        batch_columns_.push_back({c.name, c.dict, c.codes.subspan(lo, n), c.dict_id});
       }
     } else {
       rev_timestamps_.assign(ts.rbegin() + static_cast<ptrdiff_t>(ts.size() - hi),
@@ -282,7 +282,8 @@ class StreamReader : public LogStreamReader {
         const auto& codes = view.v_columns[c].codes;
         rev_codes_[c].assign(codes.rbegin() + static_cast<ptrdiff_t>(codes.size() - hi),
                              codes.rbegin() + static_cast<ptrdiff_t>(codes.size() - lo));
-        batch_columns_.push_back({view.v_columns[c].name, view.v_columns[c].dict, rev_codes_[c]});
+        batch_columns_.push_back({view.v_columns[c].name, view.v_columns[c].dict, rev_codes_[c],
+                                  view.v_columns[c].dict_id});
       }
       batch->timestamps = rev_timestamps_;
       batch->line_bytes = rev_line_bytes_;

@@ -744,7 +744,9 @@ Result<std::shared_ptr<const Segment::Dictionary>> Segment::LoadDictionary(uint3
     std::lock_guard lock(dict_mu_);
     if (dict_cache_[column]) return dict_cache_[column];
   }
+  static std::atomic<uint64_t> next_id{1};
   auto dict = std::make_shared<Dictionary>();
+  dict->id = next_id.fetch_add(1, std::memory_order_relaxed);
   std::vector<uint8_t> scratch;
   OTELITE_RETURN_IF_ERROR(ReadFrame(columns_[column].dict, &scratch, &dict->raw));
   Decoder d(dict->raw);

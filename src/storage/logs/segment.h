@@ -101,6 +101,7 @@ class Segment {
   struct Dictionary {
     std::vector<uint8_t> raw;
     std::vector<std::string_view> values;
+    uint64_t id = 0;  // unique in the process (LogColumn::dict_id)
   };
 
   ~Segment();

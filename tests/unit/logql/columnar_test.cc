@@ -1,7 +1,8 @@
 // The columnar path of range aggregations (eval_columnar.h) against the general path: the same
 // queries over the same generated events, with EngineOptions::columnar on and off, must give the
 // same series and values. The events mix stream labels, structured metadata present, absent and
-// empty, a metadata key that clashes with a stream label, and values that do not convert.
+// empty, a metadata key that clashes with a stream label, and values that do not convert; read
+// from the head, and from segments that overlap in time (merged per batch).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -24,6 +25,11 @@ std::unique_ptr<logs::LogStore> Generated(const std::string& dir, bool persist) 
   options.maintenance_interval_ms = 0;
   options.wal.fsync = tsdb::FsyncPolicy::kNever;
   options.now_ns = [] { return kBase + 24LL * 3600 * kSecond; };
+  // Many small segments whose dictionaries are not cached: each read decodes them anew, often
+  // into memory just freed by another segment's (a reader must not take an address for a
+  // dictionary's identity).
+  options.segment_span_ns = 600 * kSecond;
+  options.dictionary_cache_bytes = 0;
   auto store = logs::LogStore::Open(dir, options);
   EXPECT_TRUE(store.ok());
   std::mt19937 rng(7);
@@ -34,7 +40,7 @@ std::unique_ptr<logs::LogStore> Generated(const std::string& dir, bool persist) 
   for (const char* app : {"claude-code", "other"}) {
     LogStream stream;
     stream.labels = Labels({{"service_name", app}, {"team", "a"}});
-    for (int i = 0; i < 3000; ++i) {
+    for (int i = 0; i < 12000; ++i) {
       LogEntry e;
       e.timestamp_ns = kBase + static_cast<int64_t>(rng() % 3600) * kSecond + i;
       e.line = "event " + std::to_string(i);
@@ -51,7 +57,22 @@ std::unique_ptr<logs::LogStore> Generated(const std::string& dir, bool persist) 
     }
     batch.streams.push_back(std::move(stream));
   }
+  // Persisted: in two halves over the same hour, so the two cuts' segments overlap in time and
+  // readers merge them (dictionaries joined per batch).
+  LogBatch second;
+  for (auto& stream : batch.streams) {
+    LogStream rest{stream.labels, {}};
+    const size_t half = stream.entries.size() / 2;
+    rest.entries.assign(std::make_move_iterator(stream.entries.begin() + half),
+                        std::make_move_iterator(stream.entries.end()));
+    stream.entries.resize(half);
+    second.streams.push_back(std::move(rest));
+  }
   EXPECT_TRUE((*store)->AppendLogs(batch).ok());
+  if (persist) {
+    EXPECT_TRUE((*store)->PersistHead().ok());
+  }
+  EXPECT_TRUE((*store)->AppendLogs(second).ok());
   if (persist) {
     EXPECT_TRUE((*store)->PersistHead().ok());
   }
