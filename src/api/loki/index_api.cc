@@ -15,36 +15,9 @@
 namespace otelite::api::loki {
 namespace {
 
-constexpr int64_t kSixHoursNs = 6LL * 3600 * 1'000'000'000;
-
 // start/end of the label and series endpoints: the last six hours by default.
 Result<LokiRange> IndexRange(const Params& params) {
-  const int64_t now = NowUnixNanos();
-  LokiRange range{now - kSixHoursNs, now};
-  if (auto end = params.Get("end")) {
-    auto t = ParseLokiTime(*end);
-    if (!t.ok())
-      return Status::InvalidArgument(fmt::format("invalid end: {}", t.status().message()));
-    range.end_ns = *t;
-    range.start_ns = range.end_ns - kSixHoursNs;
-  }
-  if (auto since = params.Get("since")) {
-    auto d = ParseLokiDuration(*since);
-    if (!d.ok())
-      return Status::InvalidArgument(fmt::format("invalid since: {}", d.status().message()));
-    range.start_ns = range.end_ns - *d;
-  }
-  if (auto start = params.Get("start")) {
-    auto t = ParseLokiTime(*start);
-    if (!t.ok()) {
-      return Status::InvalidArgument(fmt::format("invalid start: {}", t.status().message()));
-    }
-    range.start_ns = *t;
-  }
-  if (range.end_ns < range.start_ns) {
-    return Status::InvalidArgument("end timestamp must not be before or equal to start time");
-  }
-  return range;
+  return ParseLokiRange(params, NowUnixNanos(), 6 * kHourNs);
 }
 
 // The stream matchers of a selector (a pipeline after it is ignored); empty text: none.

@@ -43,14 +43,14 @@ Result<int64_t> ParseLokiDuration(std::string_view text) {
   return *ms * 1'000'000;
 }
 
-Result<LokiRange> ParseLokiRange(const Params& params, int64_t now_ns) {
-  LokiRange range{now_ns - 3600LL * 1'000'000'000, now_ns};
+Result<LokiRange> ParseLokiRange(const Params& params, int64_t now_ns, int64_t default_span_ns) {
+  LokiRange range{now_ns - default_span_ns, now_ns};
   if (auto end = params.Get("end")) {
     auto t = ParseLokiTime(*end);
     if (!t.ok())
       return Status::InvalidArgument(fmt::format("invalid end: {}", t.status().message()));
     range.end_ns = *t;
-    range.start_ns = range.end_ns - 3600LL * 1'000'000'000;
+    range.start_ns = range.end_ns - default_span_ns;
   }
   if (auto since = params.Get("since")) {
     auto d = ParseLokiDuration(*since);

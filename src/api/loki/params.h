@@ -23,12 +23,15 @@ Result<int64_t> ParseLokiTime(std::string_view text);
 // Nanoseconds from "5m", "1h30m", "15s" or "15.5" (seconds).
 Result<int64_t> ParseLokiDuration(std::string_view text);
 
-// start/end (default: the last hour up to now), with `since` as an alternative to `start`.
+// start/end (default: `default_span` up to now; Loki's queries use an hour, its label and series
+// endpoints six hours), with `since` as an alternative to `start`.
 struct LokiRange {
   int64_t start_ns = 0;
   int64_t end_ns = 0;
 };
-Result<LokiRange> ParseLokiRange(const Params& params, int64_t now_ns);
+inline constexpr int64_t kHourNs = 3600LL * 1'000'000'000;
+Result<LokiRange> ParseLokiRange(const Params& params, int64_t now_ns,
+                                 int64_t default_span_ns = kHourNs);
 
 // Whether the request asks for Loki's categorized labels (the X-Loki-Response-Encoding-Flags
 // header lists "categorize-labels").

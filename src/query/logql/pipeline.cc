@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <type_traits>
 
 #include "query/logql/convert.h"
 #include "query/logql/decolorize.h"
@@ -235,71 +236,28 @@ class LabelsSink : public FieldSink {
   EntryLabels* labels_;
 };
 
-class JsonStage : public CompiledStage {
+// A parser stage: the parser's fields into the labels; a parser that can fail (json, logfmt
+// --strict) marks the entry with its error name.
+template <typename Parser>
+class ParseStage : public CompiledStage {
  public:
+  ParseStage(Parser parser, const char* error) : parser_(std::move(parser)), error_(error) {}
   bool Process(EntryContext& e) override {
     LabelsSink sink(&e.labels);
-    Status st = parser_.Parse(e.line, sink);
-    if (!st.ok()) e.labels.SetError("JSONParserErr", st.message());
+    if constexpr (std::is_same_v<Parser, RegexpParser>) {
+      parser_.Parse(e.line, sink);
+    } else if constexpr (std::is_same_v<Parser, Pattern>) {
+      parser_.Match(e.line, sink);
+    } else {
+      Status st = parser_.Parse(e.line, sink);
+      if (!st.ok()) e.labels.SetError(error_, st.message());
+    }
     return true;
   }
 
  private:
-  JsonParser parser_;
-};
-
-class JsonExpressionStage : public CompiledStage {
- public:
-  explicit JsonExpressionStage(JsonExpressionParser parser) : parser_(std::move(parser)) {}
-  bool Process(EntryContext& e) override {
-    LabelsSink sink(&e.labels);
-    Status st = parser_.Parse(e.line, sink);
-    if (!st.ok()) e.labels.SetError("JSONParserErr", st.message());
-    return true;
-  }
-
- private:
-  JsonExpressionParser parser_;
-};
-
-class LogfmtStage : public CompiledStage {
- public:
-  explicit LogfmtStage(LogfmtParser parser) : parser_(std::move(parser)) {}
-  bool Process(EntryContext& e) override {
-    LabelsSink sink(&e.labels);
-    Status st = parser_.Parse(e.line, sink);
-    if (!st.ok()) e.labels.SetError("LogfmtParserErr", st.message());
-    return true;
-  }
-
- private:
-  LogfmtParser parser_;
-};
-
-class RegexpStage : public CompiledStage {
- public:
-  explicit RegexpStage(RegexpParser parser) : parser_(std::move(parser)) {}
-  bool Process(EntryContext& e) override {
-    LabelsSink sink(&e.labels);
-    parser_.Parse(e.line, sink);
-    return true;
-  }
-
- private:
-  RegexpParser parser_;
-};
-
-class PatternStage : public CompiledStage {
- public:
-  explicit PatternStage(Pattern pattern) : pattern_(std::move(pattern)) {}
-  bool Process(EntryContext& e) override {
-    LabelsSink sink(&e.labels);
-    pattern_.Match(e.line, sink);
-    return true;
-  }
-
- private:
-  Pattern pattern_;
+  Parser parser_;
+  const char* error_;
 };
 
 class UnpackStage : public CompiledStage {
@@ -507,34 +465,38 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Compile(const LogSelector& selector,
       switch (parser->kind) {
         case ParserStage::Kind::kJson:
           if (params.empty()) {
-            p->stages_.push_back(std::make_unique<JsonStage>());
+            p->stages_.push_back(
+                std::make_unique<ParseStage<JsonParser>>(JsonParser(), "JSONParserErr"));
           } else {
             auto j = JsonExpressionParser::Compile(std::move(params));
             if (!j.ok()) return j.status();
-            p->stages_.push_back(std::make_unique<JsonExpressionStage>(std::move(*j)));
+            p->stages_.push_back(
+                std::make_unique<ParseStage<JsonExpressionParser>>(std::move(*j), "JSONParserErr"));
           }
           break;
         case ParserStage::Kind::kLogfmt: {
           LogfmtOptions options{parser->strict, parser->keep_empty};
           if (params.empty()) {
-            p->stages_.push_back(std::make_unique<LogfmtStage>(LogfmtParser(options)));
+            p->stages_.push_back(std::make_unique<ParseStage<LogfmtParser>>(LogfmtParser(options),
+                                                                            "LogfmtParserErr"));
           } else {
             auto l = LogfmtParser::Compile(options, std::move(params));
             if (!l.ok()) return l.status();
-            p->stages_.push_back(std::make_unique<LogfmtStage>(std::move(*l)));
+            p->stages_.push_back(
+                std::make_unique<ParseStage<LogfmtParser>>(std::move(*l), "LogfmtParserErr"));
           }
           break;
         }
         case ParserStage::Kind::kRegexp: {
           auto r = RegexpParser::Compile(parser->text);
           if (!r.ok()) return r.status();
-          p->stages_.push_back(std::make_unique<RegexpStage>(std::move(*r)));
+          p->stages_.push_back(std::make_unique<ParseStage<RegexpParser>>(std::move(*r), ""));
           break;
         }
         case ParserStage::Kind::kPattern: {
           auto pat = Pattern::CompileParser(parser->text);
           if (!pat.ok()) return pat.status();
-          p->stages_.push_back(std::make_unique<PatternStage>(std::move(*pat)));
+          p->stages_.push_back(std::make_unique<ParseStage<Pattern>>(std::move(*pat), ""));
           break;
         }
         case ParserStage::Kind::kUnpack:

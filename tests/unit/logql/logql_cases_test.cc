@@ -6,36 +6,15 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "logqltest/event_store.h"
 #include "logqltest/runner.h"
 #include "logqltest/script.h"
 #include "read_file.h"
-#include "storage/logs/store.h"
-#include "temp_dir.h"
 
 namespace otelite::logqltest {
 namespace {
 
 namespace fs = std::filesystem;
-
-class EventStore : public TestStore {
- public:
-  EventStore() {
-    logs::LogStoreOptions options;
-    options.retention_ns = 100LL * 365 * 24 * 3600 * 1'000'000'000;
-    options.maintenance_interval_ms = 0;
-    options.wal.fsync = tsdb::FsyncPolicy::kNever;
-    options.now_ns = [] { return kScriptEpochNs + 24LL * 3600 * 1'000'000'000; };
-    auto store = logs::LogStore::Open(dir_.str(), options);
-    EXPECT_TRUE(store.ok()) << store.status().message();
-    if (store.ok()) store_ = std::move(*store);
-  }
-  LogAppender* appender() override { return store_.get(); }
-  LogQueryable* queryable() override { return store_.get(); }
-
- private:
-  testing::TempDir dir_;
-  std::unique_ptr<logs::LogStore> store_;
-};
 
 TEST(LogqlCases, OwnScripts) {
   const fs::path dir = fs::path(OTELITE_SOURCE_DIR) / "tests" / "logql";

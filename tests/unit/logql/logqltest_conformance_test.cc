@@ -13,11 +13,10 @@
 #include <filesystem>
 #include <string>
 
+#include "logqltest/event_store.h"
 #include "logqltest/runner.h"
 #include "logqltest/script.h"
 #include "read_file.h"
-#include "storage/logs/store.h"
-#include "temp_dir.h"
 
 namespace otelite::logqltest {
 namespace {
@@ -25,26 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kScriptDir = fs::path(OTELITE_SHARED_DIR) / "conformance" / "logql" / "logqltest";
-
-class EventStore : public TestStore {
- public:
-  EventStore() {
-    logs::LogStoreOptions options;
-    options.retention_ns = 100LL * 365 * 24 * 3600 * 1'000'000'000;
-    options.maintenance_interval_ms = 0;
-    options.wal.fsync = tsdb::FsyncPolicy::kNever;
-    options.now_ns = [] { return kScriptEpochNs + 24LL * 3600 * 1'000'000'000; };
-    auto store = logs::LogStore::Open(dir_.str(), options);
-    EXPECT_TRUE(store.ok()) << store.status().message();
-    if (store.ok()) store_ = std::move(*store);
-  }
-  LogAppender* appender() override { return store_.get(); }
-  LogQueryable* queryable() override { return store_.get(); }
-
- private:
-  testing::TempDir dir_;
-  std::unique_ptr<logs::LogStore> store_;
-};
 
 TEST(LogqlConformance, LokiScripts) {
   if (!fs::exists(kScriptDir)) {
