@@ -112,6 +112,23 @@ HttpResult HttpCall(int port, const std::string& method, const std::string& targ
 std::unique_ptr<OteliteProcess> OteliteProcess::Start(const std::vector<std::string>& extra_args,
                                                       std::string* error,
                                                       const std::string& data_dir) {
+  // A free port can be taken by another test process between FreePort() and otelite's bind:
+  // such a start is retried on other ports.
+  std::string last_error;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto p = StartOnce(extra_args, &last_error, data_dir);
+    if (p != nullptr) return p;
+    if (last_error.find("cannot listen") == std::string::npos &&
+        last_error.find("Address already in use") == std::string::npos) {
+      break;
+    }
+  }
+  if (error) *error = last_error;
+  return nullptr;
+}
+
+std::unique_ptr<OteliteProcess> OteliteProcess::StartOnce(
+    const std::vector<std::string>& extra_args, std::string* error, const std::string& data_dir) {
   auto p = std::unique_ptr<OteliteProcess>(new OteliteProcess());
   p->grpc_port_ = FreePort();
   p->http_port_ = FreePort();

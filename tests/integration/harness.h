@@ -61,6 +61,9 @@ class OteliteProcess {
   std::string Scrape(const std::string& accept = "") const;
 
  private:
+  static std::unique_ptr<OteliteProcess> StartOnce(const std::vector<std::string>& extra_args,
+                                                   std::string* error, const std::string& data_dir);
+
   pid_t pid_ = -1;
   int grpc_port_ = 0, http_port_ = 0, exporter_port_ = 0, prometheus_port_ = 0, loki_port_ = 0;
   std::string data_dir_;   // what --data points to
