@@ -178,6 +178,7 @@ QueryResult Engine::Query(LogQueryable* store, const QueryParams& params) const 
   EvalContext ctx;
   ctx.options = &options_;
   ctx.querier = querier.get();
+  ctx.queryable = store;
   ctx.deadline = started + options_.timeout;
   const int64_t step = params.instant ? 0 : params.step_ns;
   if (!params.instant && step <= 0) {
@@ -189,6 +190,12 @@ QueryResult Engine::Query(LogQueryable* store, const QueryParams& params) const 
   auto value = evaluator.Eval(expr);
   result.stats = ctx.stats;
   result.stats.read = querier->stats();
+  for (const LogReadStats& extra : ctx.extra_read_stats) {
+    result.stats.read.entries_scanned += extra.entries_scanned;
+    result.stats.read.bytes_scanned += extra.bytes_scanned;
+    result.stats.read.segments_read += extra.segments_read;
+    result.stats.read.segments_skipped += extra.segments_skipped;
+  }
   result.warnings.assign(ctx.warnings.begin(), ctx.warnings.end());
   if (!value.ok()) {
     Fail(value.status(), &result);

@@ -45,6 +45,11 @@ struct EngineOptions {
   // Range aggregations that only filter on labels and group by named labels run on the batches'
   // dictionary codes (eval_columnar.h); off: always the general path (tests compare the two).
   bool columnar = true;
+  // Threads one range aggregation may read with: a long span whose windows reduce per step is
+  // read as two time slices at once. 1: one thread.
+  int parallelism = 2;
+  // Spans shorter than this are read on one thread (the second thread is not worth starting).
+  int64_t parallel_min_span_ns = 6LL * 3600 * 1'000'000'000;
 };
 
 struct QueryParams {

@@ -38,6 +38,8 @@ Status TimeoutError();
 struct EvalContext {
   const EngineOptions* options = nullptr;
   LogQuerier* querier = nullptr;
+  LogQueryable* queryable = nullptr;           // for the queriers of parallel slices
+  std::vector<LogReadStats> extra_read_stats;  // what those queriers read
   std::chrono::steady_clock::time_point deadline;
   std::set<std::string> warnings;
   QueryStats stats;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "query/logql/eval.h"
@@ -101,6 +102,42 @@ inline void Accumulate(RangeOp op, int64_t t, double v, Acc* acc) {
       break;
   }
   ++acc->n;
+}
+
+// Adds the reduction of a later slice of entries (`later`) into *acc, as if its entries had
+// been accumulated after acc's.
+inline void MergeAcc(RangeOp op, const Acc& later, Acc* acc) {
+  if (later.n == 0) return;
+  if (acc->n == 0) {
+    *acc = later;
+    return;
+  }
+  switch (op) {
+    case RangeOp::kMinOverTime:
+    case RangeOp::kMaxOverTime:
+    case RangeOp::kFirstOverTime:
+    case RangeOp::kLastOverTime:
+      Accumulate(op, later.t, later.a, acc);
+      acc->n += later.n - 1;
+      return;
+    case RangeOp::kStdvarOverTime:
+    case RangeOp::kStddevOverTime: {
+      // Chan et al.'s pairwise combination of means and sums of squared deviations.
+      const double n1 = static_cast<double>(acc->n), n2 = static_cast<double>(later.n);
+      const double delta = later.a - acc->a;
+      acc->a += delta * n2 / (n1 + n2);
+      acc->b += later.b + delta * delta * n1 * n2 / (n1 + n2);
+      break;
+    }
+    case RangeOp::kCountOverTime:
+    case RangeOp::kAbsentOverTime:
+      break;
+    default:
+      NeumaierAdd(later.a, acc);
+      acc->b += later.b;
+      break;
+  }
+  acc->n += later.n;
 }
 
 // An infinite sum stays infinite (its compensation would be NaN).
@@ -204,20 +241,12 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
     output_labels = grouping->labels;
   }
   const bool rewrites_line = (*pipeline)->rewrites_line();
-  LogReadHints hints = (*pipeline)->Hints(output_labels, input == Input::kBytes && rewrites_line);
+  const LogReadHints hints =
+      (*pipeline)->Hints(output_labels, input == Input::kBytes && rewrites_line);
   const int64_t read_start = start_ - expr.offset_ns - range + 1;
   const int64_t read_end = end_ - expr.offset_ns;
-  auto readers = ctx_->querier->Select(read_start, read_end, expr.selector.matchers, hints);
-  if (!readers.ok()) return readers.status();
-
   const bool streaming = !NeedsAllSamples(op) && (steps_ == 1 || range <= step_);
-  std::vector<SeriesState> series;
-  std::unordered_map<std::string, uint32_t, StringViewHash, std::equal_to<>> index;
-  std::string key;
-  bool limited = false;
   const size_t max_series = ctx_->options->max_series;
-  PipelineRunner runner(pipeline->get());
-  LogEntryBatch batch;
 
   // The step an entry at (shifted) time t falls into when streaming, or false when none: the
   // first t_k ≥ t whose window (t_k − range, t_k] holds t.
@@ -226,95 +255,168 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
     *step_index = t > start_ ? static_cast<size_t>((t - start_ + step_ - 1) / step_) : 0;
     return *step_index < steps_ && StepTime(*step_index) - range < t;
   };
-  // The series of an output label-set key (created when new), or UINT32_MAX past the limit.
-  auto series_of = [&](std::string_view k) -> uint32_t {
-    auto it = index.find(k);
-    if (it != index.end()) return it->second;
-    if (series.size() >= max_series && !absent) {
-      limited = true;
-      return UINT32_MAX;
-    }
-    const auto id = static_cast<uint32_t>(series.size());
-    index.emplace(std::string(k), id);
-    series.push_back({LabelsFromKey(k), {}, {}, true});
-    return id;
+
+  // What one scan of a time slice produced: its series (by output label-set key) and counts.
+  struct Partition {
+    std::vector<SeriesState> series;
+    std::unordered_map<std::string, uint32_t, StringViewHash, std::equal_to<>> index;
+    bool limited = false;
+    uint64_t entries = 0;
+    uint64_t entries_columnar = 0;
+    Status status;
   };
-  auto add = [&](uint32_t id, size_t step_index, int64_t t, double value) {
-    SeriesState& s = series[id];
-    if (streaming) {
-      if (s.accs.empty()) s.accs.resize(steps_);
-      Accumulate(op, t, value, &s.accs[step_index]);
-    } else {
-      if (!s.samples.empty() && t < s.samples.back().t_ns) s.sorted = false;
-      s.samples.push_back({t, value});
-    }
-  };
-  // Entries of a batch through the pipeline one by one, with every label materialised.
-  auto run_general = [&](const Labels& stream, const LogEntryBatch& b) -> Status {
-    runner.StartStream(&stream);
-    runner.StartBatch(&b);
-    for (size_t i = 0; i < b.size(); ++i) {
-      if (!runner.Run(i)) continue;
-      EntryContext& entry = runner.entry();
-      if (entry.labels.HasError()) {
-        return ExecutionError(
-            PipelineErrorMessage(*entry.labels.Get(kErrorLabel), entry.labels.ToLabels()));
+  // Scans the entries of [from, to] through its own pipeline (stages keep scratch state) into
+  // *part. Thread-safe given its own querier: it touches nothing shared but read-only state.
+  auto scan = [&](int64_t from, int64_t to, LogQuerier* querier, std::unique_ptr<Pipeline> own,
+                  Partition* part) -> Status {
+    auto readers = querier->Select(from, to, expr.selector.matchers, hints);
+    if (!readers.ok()) return readers.status();
+    std::vector<SeriesState>& series = part->series;
+    auto& index = part->index;
+    std::string key;
+    PipelineRunner runner(own.get());
+    LogEntryBatch batch;
+    // The series of an output label-set key (created when new), or UINT32_MAX past the limit.
+    auto series_of = [&](std::string_view k) -> uint32_t {
+      auto it = index.find(k);
+      if (it != index.end()) return it->second;
+      if (series.size() >= max_series && !absent) {
+        part->limited = true;
+        return UINT32_MAX;
       }
-      const int64_t t = entry.timestamp_ns + expr.offset_ns;
-      size_t step_index = 0;
-      if (streaming && !step_of(t, &step_index)) continue;
-      if (absent) {
-        key.clear();
+      const auto id = static_cast<uint32_t>(series.size());
+      index.emplace(std::string(k), id);
+      series.push_back({LabelsFromKey(k), {}, {}, true});
+      return id;
+    };
+    auto add = [&](uint32_t id, size_t step_index, int64_t t, double value) {
+      SeriesState& s = series[id];
+      if (streaming) {
+        if (s.accs.empty()) s.accs.resize(steps_);
+        Accumulate(op, t, value, &s.accs[step_index]);
       } else {
-        BuildKey(entry.labels, grouping, &key);
+        if (!s.samples.empty() && t < s.samples.back().t_ns) s.sorted = false;
+        s.samples.push_back({t, value});
       }
-      const uint32_t id = series_of(key);
-      if (id == UINT32_MAX) continue;
-      double value = 1;
-      if (input == Input::kBytes) {
-        // The line as the pipeline left it (line_format and decolorize change its size).
-        value = rewrites_line ? static_cast<double>(entry.line.size()) : entry.line_bytes;
+    };
+    // Entries of a batch through the pipeline one by one, with every label materialised.
+    auto run_general = [&](const Labels& stream, const LogEntryBatch& b) -> Status {
+      runner.StartStream(&stream);
+      runner.StartBatch(&b);
+      for (size_t i = 0; i < b.size(); ++i) {
+        if (!runner.Run(i)) continue;
+        EntryContext& entry = runner.entry();
+        if (entry.labels.HasError()) {
+          return ExecutionError(
+              PipelineErrorMessage(*entry.labels.Get(kErrorLabel), entry.labels.ToLabels()));
+        }
+        const int64_t t = entry.timestamp_ns + expr.offset_ns;
+        size_t step_index = 0;
+        if (streaming && !step_of(t, &step_index)) continue;
+        if (absent) {
+          key.clear();
+        } else {
+          BuildKey(entry.labels, grouping, &key);
+        }
+        const uint32_t id = series_of(key);
+        if (id == UINT32_MAX) continue;
+        double value = 1;
+        if (input == Input::kBytes) {
+          // The line as the pipeline left it (line_format and decolorize change its size).
+          value = rewrites_line ? static_cast<double>(entry.line.size()) : entry.line_bytes;
+        }
+        if (input == Input::kValue) value = entry.value;
+        add(id, step_index, t, value);
       }
-      if (input == Input::kValue) value = entry.value;
-      add(id, step_index, t, value);
+      return Status::Ok();
+    };
+
+    std::optional<ColumnarScan> columnar;
+    if (ctx_->options->columnar) columnar = ColumnarScan::Plan(expr, grouping, absent);
+    const std::function<uint32_t(std::string_view)> series_fn = series_of;
+    std::vector<uint32_t> rows, row_series;
+    std::vector<double> row_values;
+    for (auto& reader : *readers) {
+      const Labels& stream = reader->labels();
+      while (reader->Next(&batch)) {
+        OTELITE_RETURN_IF_ERROR(CheckDeadline());
+        part->entries += batch.size();
+        if (columnar && columnar->Bind(stream, batch)) {
+          part->entries_columnar += batch.size();
+          columnar->Select(batch, series_fn, &rows, &row_series, &row_values);
+          const int64_t offset = expr.offset_ns;
+          const bool whole_window = steps_ == 1;
+          for (size_t r = 0; r < rows.size(); ++r) {
+            const uint32_t i = rows[r];
+            const int64_t t = batch.timestamps[i] + offset;
+            size_t step_index = 0;
+            if (whole_window) {
+              if (t > end_ || t <= end_ - range) continue;
+            } else if (streaming && !step_of(t, &step_index)) {
+              continue;
+            }
+            double value = 1;
+            if (input == Input::kBytes) value = batch.line_bytes[i];
+            if (input == Input::kValue) value = row_values[r];
+            add(row_series[r], step_index, t, value);
+          }
+          continue;
+        }
+        OTELITE_RETURN_IF_ERROR(run_general(stream, batch));
+      }
+      OTELITE_RETURN_IF_ERROR(reader->status());
     }
     return Status::Ok();
   };
 
-  std::optional<ColumnarScan> columnar;
-  if (ctx_->options->columnar) columnar = ColumnarScan::Plan(expr, grouping, absent);
-  const std::function<uint32_t(std::string_view)> series_fn = series_of;
-  std::vector<uint32_t> rows, row_series;
-  std::vector<double> row_values;
-  for (auto& reader : *readers) {
-    const Labels& stream = reader->labels();
-    while (reader->Next(&batch)) {
-      OTELITE_RETURN_IF_ERROR(CheckDeadline());
-      ctx_->stats.entries_processed += batch.size();
-      if (columnar && columnar->Bind(stream, batch)) {
-        ctx_->stats.entries_columnar += batch.size();
-        columnar->Select(batch, series_fn, &rows, &row_series, &row_values);
-        const int64_t offset = expr.offset_ns;
-        const bool whole_window = steps_ == 1;
-        for (size_t r = 0; r < rows.size(); ++r) {
-          const uint32_t i = rows[r];
-          const int64_t t = batch.timestamps[i] + offset;
-          size_t step_index = 0;
-          if (whole_window) {
-            if (t > end_ || t <= end_ - range) continue;
-          } else if (streaming && !step_of(t, &step_index)) {
-            continue;
-          }
-          double value = 1;
-          if (input == Input::kBytes) value = batch.line_bytes[i];
-          if (input == Input::kValue) value = row_values[r];
-          add(row_series[r], step_index, t, value);
+  // Streaming reductions merge per step, so a long span is read as two time slices on two
+  // threads (each with its own querier and pipeline) and the slices' accumulators are merged.
+  const bool parallel = streaming && ctx_->options->parallelism > 1 && ctx_->queryable != nullptr &&
+                        read_end - read_start >= ctx_->options->parallel_min_span_ns;
+  std::vector<Partition> parts(parallel ? 2 : 1);
+  if (!parallel) {
+    parts[0].status = scan(read_start, read_end, ctx_->querier, std::move(*pipeline), &parts[0]);
+  } else {
+    const int64_t mid = read_start + (read_end - read_start) / 2;
+    auto second_pipeline = Pipeline::Compile(expr.selector, expr.unwrap ? &*expr.unwrap : nullptr);
+    if (!second_pipeline.ok()) return second_pipeline.status();
+    std::unique_ptr<LogQuerier> second_querier = ctx_->queryable->NewLogQuerier();
+    std::thread worker([&] {
+      parts[1].status =
+          scan(mid + 1, read_end, second_querier.get(), std::move(*second_pipeline), &parts[1]);
+    });
+    parts[0].status = scan(read_start, mid, ctx_->querier, std::move(*pipeline), &parts[0]);
+    worker.join();
+    ctx_->extra_read_stats.push_back(second_querier->stats());
+  }
+  for (const Partition& part : parts) {
+    OTELITE_RETURN_IF_ERROR(part.status);
+    ctx_->stats.entries_processed += part.entries;
+    ctx_->stats.entries_columnar += part.entries_columnar;
+  }
+  std::vector<SeriesState> series = std::move(parts[0].series);
+  bool limited = parts[0].limited;
+  for (size_t p = 1; p < parts.size(); ++p) {
+    limited = limited || parts[p].limited;
+    for (auto& [k, id] : parts[p].index) {
+      SeriesState& from = parts[p].series[id];
+      auto it = parts[0].index.find(k);
+      if (it == parts[0].index.end()) {
+        if (series.size() >= max_series && !absent) {
+          limited = true;
+          continue;
         }
+        parts[0].index.emplace(k, static_cast<uint32_t>(series.size()));
+        series.push_back(std::move(from));
         continue;
       }
-      OTELITE_RETURN_IF_ERROR(run_general(stream, batch));
+      SeriesState& into = series[it->second];
+      if (into.accs.empty()) {
+        into.accs = std::move(from.accs);
+        continue;
+      }
+      for (size_t k2 = 0; k2 < from.accs.size(); ++k2) MergeAcc(op, from.accs[k2], &into.accs[k2]);
     }
-    OTELITE_RETURN_IF_ERROR(reader->status());
   }
   if (limited) {
     ctx_->warnings.insert(fmt::format(

@@ -98,6 +98,44 @@ void ExpectSame(const QueryResult& a, const QueryResult& b, const std::string& q
   }
 }
 
+TEST(LogqlParallel, TwoTimeSlicesGiveTheSameAnswersAsOne) {
+  testing::TempDir dir;
+  auto store = Generated(dir.str(), true);
+  EngineOptions two, one;
+  two.parallel_min_span_ns = 0;  // the generated hour is split in two slices
+  one.parallelism = 1;
+  Engine parallel(two), serial(one);
+  const std::vector<std::string> queries = {
+      R"(sum by (event_name) (count_over_time({service_name="claude-code"}[1h])))",
+      R"(sum by (model) (sum_over_time({team="a"} | event_name="api_request" | unwrap cost_usd [1h])))",
+      R"(avg_over_time({service_name=~".+"} | event_name="tool_result" | unwrap duration_ms [1h]) by (tool_name))",
+      R"(stddev_over_time({service_name=~".+"} | unwrap cost_usd [1h]) by (model))",
+      R"(min_over_time({service_name=~".+"} | unwrap cost_usd [1h]) by (model))",
+      R"(max_over_time({service_name=~".+"} | unwrap duration_ms [1h]) by (service_name))",
+      R"(first_over_time({service_name=~".+"} | unwrap cost_usd [1h]) by (session_id))",
+      R"(last_over_time({service_name=~".+"} | unwrap cost_usd [1h]) by (session_id))",
+      R"(sum(bytes_over_time({service_name="claude-code"} | logfmt [1h])))",
+      R"(absent_over_time({service_name="claude-code"} | event_name="none" [1h]))",
+  };
+  for (const auto& q : queries) {
+    QueryParams p;
+    p.query = q;
+    p.start_ns = p.end_ns = kBase + 3600 * kSecond;
+    p.instant = true;
+    QueryResult a = parallel.Query(store.get(), p), b = serial.Query(store.get(), p);
+    ASSERT_EQ(a.error.has_value(), b.error.has_value()) << q;
+    if (a.error) continue;
+    ASSERT_EQ(a.vector.size(), b.vector.size()) << q;
+    for (size_t i = 0; i < a.vector.size(); ++i) {
+      EXPECT_EQ(a.vector[i].metric, b.vector[i].metric) << q;
+      const double x = a.vector[i].point.v, y = b.vector[i].point.v;
+      EXPECT_TRUE(x == y || std::fabs(x - y) <= 1e-9 * std::max(std::fabs(x), std::fabs(y)))
+          << q << ": " << x << " vs " << y;
+    }
+    EXPECT_EQ(a.stats.read.entries_scanned, b.stats.read.entries_scanned) << q;
+  }
+}
+
 TEST(LogqlColumnar, SameAnswersAsTheGeneralPath) {
   for (bool persist : {false, true}) {
     testing::TempDir dir;
