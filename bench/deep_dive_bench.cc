@@ -783,8 +783,8 @@ int Main(int argc, char** argv) {
   }
   const uint64_t peak_rss = PeakRssBytes();
   fmt::print(
-      "\nPeak RSS of the bench process: {:.0f} MB. Queries run one at a time on one "
-      "thread; engine max_series {}.\n",
+      "\nPeak RSS of the bench process: {:.0f} MB. Queries run one at a time (the engine reads "
+      "spans of 6 h or more on two threads); engine max_series {}.\n",
       static_cast<double>(peak_rss) / 1e6, max_series);
 
   if (!json_out.empty()) {
