@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "api/build_info.h"
 #include "api/loki/params.h"
 #include "api/loki/response.h"
 #include "core/units.h"
@@ -287,22 +288,9 @@ void RegisterIndexApi(LogQueryable* store, const logql::Engine* engine, Router* 
         return LokiSuccess(r, std::string_view(buf.GetString(), buf.GetSize()));
       });
 
-  router->Handle(http::verb::get, "/loki/api/v1/status/buildinfo", [](const Request& r) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    for (const auto& [k, v] : {std::pair<const char*, const char*>{"version", OTELITE_VERSION},
-                               {"revision", ""},
-                               {"branch", ""},
-                               {"buildUser", ""},
-                               {"buildDate", ""},
-                               {"goVersion", ""}}) {
-      w.Key(k);
-      w.String(v);
-    }
-    w.EndObject();
-    return JsonResponse(r, std::string(buf.GetString(), buf.GetSize()));
-  });
+  router->Handle(http::verb::get, "/loki/api/v1/status/buildinfo",
+                 [](const Request& r) { return JsonResponse(r, BuildInfoJson()); });
+
   router->Handle(http::verb::get, "/ready",
                  [](const Request& r) { return TextResponse(r, http::status::ok, "ready\n"); });
 }

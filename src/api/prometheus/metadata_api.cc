@@ -11,6 +11,7 @@
 #include <limits>
 #include <thread>
 
+#include "api/build_info.h"
 #include "api/prometheus/params.h"
 #include "core/units.h"
 #include "query/promql/parser.h"
@@ -234,22 +235,9 @@ void RegisterMetadataApi(Queryable* metrics, RuntimeInfo runtime, Router* router
     }
     return Strings(r, metrics, &name);
   });
-  router->Handle(http::verb::get, "/api/v1/status/buildinfo", [](const Request& r) {
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    w.StartObject();
-    for (const auto& [k, v] : {std::pair<const char*, const char*>{"version", OTELITE_VERSION},
-                               {"revision", ""},
-                               {"branch", ""},
-                               {"buildUser", ""},
-                               {"buildDate", ""},
-                               {"goVersion", ""}}) {
-      w.Key(k);
-      w.String(v);
-    }
-    w.EndObject();
-    return Success(r, std::string_view(buf.GetString(), buf.GetSize()));
-  });
+  router->Handle(http::verb::get, "/api/v1/status/buildinfo",
+                 [](const Request& r) { return Success(r, BuildInfoJson()); });
+
   router->Handle(http::verb::get, "/-/healthy", [](const Request& r) {
     return TextResponse(r, http::status::ok, "otelite is Healthy.\n");
   });

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/go_text.h"
 #include "ingest/gzip.h"
 #include "ingest/loki_push/label_parser.h"
 #include "ingest/loki_push/push.h"
@@ -95,7 +96,7 @@ Status ReadTimestamp(Element e, const std::string& path, int64_t* out) {
   if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
       digits.front() == '+') {
     std::string shown;
-    AppendQuoted(text.substr(0, 64), &shown);
+    AppendGoEscaped(text.substr(0, 64), false, &shown);
     return JsonError(
         path, fmt::format("the timestamp \"{}\" is not an integer number of "
                           "nanoseconds{}",
@@ -116,7 +117,7 @@ Status ReadStringPairs(Element e, const std::string& path, std::string_view what
     std::string_view value;
     if (field.value.get(value) != simdjson::SUCCESS) {
       std::string key;
-      AppendQuoted(field.key.substr(0, 128), &key);
+      AppendGoEscaped(field.key.substr(0, 128), false, &key);
       return JsonError(path + "[\"" + key + "\"]",
                        fmt::format("values must be strings, got {}", TypeName(field.value)));
     }

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/go_text.h"
+
 namespace otelite::loki_push {
 namespace {
 
@@ -35,35 +37,6 @@ void AppendUtf8(uint32_t cp, std::string* out) {
     out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
-}
-
-// Length of the well-formed UTF-8 sequence starting at s[i] (no overlongs, no surrogates, at
-// most U+10FFFF), or 0 when there is none.
-size_t Utf8Length(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return n;
 }
 
 class Parser {
@@ -133,12 +106,9 @@ class Parser {
   std::string Describe() const {
     if (pos_ >= text_.size()) return "end of input";
     std::string out = "\"";
-    const size_t n = Utf8Length(text_, pos_);
-    if (n == 0) {
-      AppendQuoted(text_.substr(pos_, 1), &out);
-    } else {
-      AppendQuoted(text_.substr(pos_, n), &out);
-    }
+    uint32_t rune = 0;
+    const int width = DecodeRune(text_, pos_, &rune);  // an invalid byte: width 1
+    AppendGoEscaped(text_.substr(pos_, static_cast<size_t>(width)), false, &out);
     out += '"';
     return out;
   }
@@ -263,7 +233,7 @@ class Parser {
         }
         return ErrorAt(start, fmt::format("unknown escape sequence {}", [&] {
                          std::string s = "\"\\";
-                         AppendQuoted(text_.substr(pos_ - 1, 1), &s);
+                         AppendGoEscaped(text_.substr(pos_ - 1, 1), false, &s);
                          return s + "\"";
                        }()));
     }
@@ -285,67 +255,13 @@ bool IsValidLabelName(std::string_view name) {
   return true;
 }
 
-void AppendQuoted(std::string_view value, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (size_t i = 0; i < value.size();) {
-    const unsigned char c = static_cast<unsigned char>(value[i]);
-    if (c >= 0x80) {
-      const size_t n = Utf8Length(value, i);
-      if (n > 0) {
-        out->append(value.substr(i, n));
-        i += n;
-        continue;
-      }
-    }
-    ++i;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        continue;
-      case '\\':
-        out->append("\\\\");
-        continue;
-      case '\a':
-        out->append("\\a");
-        continue;
-      case '\b':
-        out->append("\\b");
-        continue;
-      case '\f':
-        out->append("\\f");
-        continue;
-      case '\n':
-        out->append("\\n");
-        continue;
-      case '\r':
-        out->append("\\r");
-        continue;
-      case '\t':
-        out->append("\\t");
-        continue;
-      case '\v':
-        out->append("\\v");
-        continue;
-      default:
-        break;
-    }
-    if (c < 0x20 || c >= 0x7F) {
-      out->append("\\x");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 0xF]);
-    } else {
-      out->push_back(static_cast<char>(c));
-    }
-  }
-}
-
 std::string FormatLabelSet(const std::vector<Label>& labels) {
   std::string out = "{";
   for (size_t i = 0; i < labels.size(); ++i) {
     if (i > 0) out += ", ";
     out += labels[i].name;
     out += "=\"";
-    AppendQuoted(labels[i].value, &out);
+    AppendGoEscaped(labels[i].value, false, &out);
     out += '"';
   }
   out += '}';

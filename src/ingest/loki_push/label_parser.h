@@ -29,11 +29,6 @@ Result<std::vector<Label>> ParseLabelSet(std::string_view text);
 // Whether `name` is a legacy Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*).
 bool IsValidLabelName(std::string_view name);
 
-// `value` quoted as Go's strconv.Quote does for Prometheus' label values: '"' and '\\' escaped,
-// \a \b \f \n \r \t \v, other ASCII control characters and bytes that are not UTF-8 as \xHH;
-// other UTF-8 is kept (Go would also escape the few non-printable code points above ASCII).
-void AppendQuoted(std::string_view value, std::string* out);
-
 // {a="b", c="d"}: the label-set notation of Loki's messages.
 std::string FormatLabelSet(const std::vector<Label>& labels);
 

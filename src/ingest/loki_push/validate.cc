@@ -5,6 +5,7 @@
 #include <ctime>
 #include <unordered_map>
 
+#include "core/go_text.h"
 #include "ingest/loki_push/label_parser.h"
 #include "ingest/loki_push/push.h"
 #include "model/naming.h"
@@ -173,7 +174,7 @@ std::string StreamLabels(DecodedStream* stream, const PushLimits& limits,
     for (const Label& l : *labels) {
       if (!IsValidLabelName(l.name)) {
         std::string name;
-        AppendQuoted(l.name, &name);
+        AppendGoEscaped(l.name, false, &name);
         return fmt::format("Error parsing labels '{}' with error: invalid label name \"{}\"",
                            FormatLabelSet(*labels), name);
       }

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "query/logql/go_text.h"
+#include "core/go_text.h"
 #include "query/promql/lexer.h"
 
 namespace otelite::logql {

@@ -1,6 +1,6 @@
 #include "query/logql/field_sink.h"
 
-#include "query/logql/go_text.h"
+#include "core/go_text.h"
 
 namespace otelite::logql {
 

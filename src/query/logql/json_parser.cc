@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "query/logql/go_text.h"
+#include "core/go_text.h"
 
 namespace otelite::logql {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "query/logql/go_text.h"
+#include "core/go_text.h"
 
 namespace otelite::logql {
 

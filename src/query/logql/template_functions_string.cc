@@ -70,27 +70,7 @@ std::string MapRunes(std::string_view s, char32_t (*fn)(char32_t)) {
   return out;
 }
 
-bool IsSpaceRune(char32_t r) {
-  switch (r) {
-    case '\t':
-    case '\n':
-    case '\v':
-    case '\f':
-    case '\r':
-    case ' ':
-    case 0x85:
-    case 0xA0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202F:
-    case 0x205F:
-    case 0x3000:
-      return true;
-    default:
-      return r >= 0x2000 && r <= 0x200A;
-  }
-}
+bool IsSpaceRune(char32_t r) { return IsGoSpace(r); }
 
 bool InCutset(char32_t r, std::string_view cutset) {
   for (size_t i = 0; i < cutset.size();) {

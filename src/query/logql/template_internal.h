@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/go_text.h"
 #include "core/status.h"
 #include "query/logql/template.h"
 
@@ -148,10 +149,18 @@ void GoSprint(std::span<const Value> args, std::string* out);
 void GoSprintln(std::span<const Value> args, std::string* out);
 void GoSprintf(std::string_view format, std::span<const Value> args, std::string* out);
 // strconv.Quote.
-void AppendGoQuote(std::string_view s, bool ascii_only, std::string* out);
+inline void AppendGoQuote(std::string_view s, bool ascii_only, std::string* out) {
+  AppendGoQuoted(s, ascii_only, out);
+}
 // UTF-8 decoding as Go's utf8.DecodeRuneInString: invalid bytes are U+FFFD of width 1.
-char32_t DecodeRune(std::string_view s, size_t* width);
-void AppendRune(char32_t r, std::string* out);
+inline char32_t DecodeRune(std::string_view s, size_t* width) {
+  *width = 1;
+  if (s.empty()) return kRuneError;
+  uint32_t rune = 0;
+  *width = static_cast<size_t>(otelite::DecodeRune(s, 0, &rune));
+  return rune;
+}
+inline void AppendRune(char32_t r, std::string* out) { otelite::AppendRune(r, out); }
 
 // time.Time.Format, time.Time.String, time.ParseInLocation and time.ParseDuration.
 void FormatGoTime(const GoTime& t, std::string_view layout, std::string* out);

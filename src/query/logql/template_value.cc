@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/float_format.h"
+#include "core/go_text.h"
 #include "query/logql/template_internal.h"
 
 namespace otelite::logql::template_internal {
@@ -358,141 +359,6 @@ double CastToFloat64(const Value& v) {
     default:
       return 0;
   }
-}
-
-char32_t DecodeRune(std::string_view s, size_t* width) {
-  *width = 1;
-  if (s.empty()) return 0xFFFD;
-  auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char c = b(0);
-  if (c < 0x80) return c;
-  auto cont = [&](size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF && cont(1)) {
-    *width = 2;
-    return (static_cast<char32_t>(c & 0x1F) << 6) | (b(1) & 0x3F);
-  }
-  if (c >= 0xE0 && c <= 0xEF && cont(1) && cont(2)) {
-    char32_t r = (static_cast<char32_t>(c & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-    if (r < 0x800 || (r >= 0xD800 && r <= 0xDFFF)) return 0xFFFD;
-    *width = 3;
-    return r;
-  }
-  if (c >= 0xF0 && c <= 0xF4 && cont(1) && cont(2) && cont(3)) {
-    char32_t r = (static_cast<char32_t>(c & 0x07) << 18) | ((b(1) & 0x3F) << 12) |
-                 ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
-    if (r < 0x10000 || r > 0x10FFFF) return 0xFFFD;
-    *width = 4;
-    return r;
-  }
-  return 0xFFFD;
-}
-
-void AppendRune(char32_t r, std::string* out) {
-  if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = 0xFFFD;
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
-}
-
-namespace {
-
-// An approximation of unicode.IsPrint for runes above ASCII: control, format, private-use and
-// separator code points other than U+0020 are not printable.
-bool IsPrintRune(char32_t r) {
-  if (r < 0x20 || r == 0x7F) return false;
-  if (r < 0x7F) return true;
-  if (r >= 0x80 && r <= 0xA0) return false;
-  if (r == 0xAD) return false;
-  if ((r >= 0x600 && r <= 0x605) || r == 0x61C || r == 0x6DD || r == 0x70F || r == 0x180E) {
-    return false;
-  }
-  if ((r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) ||
-      (r >= 0x205F && r <= 0x206F) || r == 0x3000 || r == 0x1680) {
-    return false;
-  }
-  if (r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB) || (r >= 0xE000 && r <= 0xF8FF)) return false;
-  if (r >= 0xF0000) return false;
-  return true;
-}
-
-void AppendHex(uint32_t v, int digits, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = digits - 1; i >= 0; --i) out->push_back(kHex[(v >> (4 * i)) & 0xF]);
-}
-
-}  // namespace
-
-void AppendGoQuote(std::string_view s, bool ascii_only, std::string* out) {
-  out->push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t width = 0;
-    char32_t r = DecodeRune(s.substr(i), &width);
-    if (width == 1 && r == 0xFFFD) {
-      out->append("\\x");
-      AppendHex(static_cast<unsigned char>(s[i]), 2, out);
-      i += 1;
-      continue;
-    }
-    i += width;
-    if (r == '"' || r == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(r));
-      continue;
-    }
-    if (ascii_only ? (r < 0x80 && IsPrintRune(r)) : IsPrintRune(r)) {
-      AppendRune(r, out);
-      continue;
-    }
-    switch (r) {
-      case '\a':
-        out->append("\\a");
-        continue;
-      case '\b':
-        out->append("\\b");
-        continue;
-      case '\f':
-        out->append("\\f");
-        continue;
-      case '\n':
-        out->append("\\n");
-        continue;
-      case '\r':
-        out->append("\\r");
-        continue;
-      case '\t':
-        out->append("\\t");
-        continue;
-      case '\v':
-        out->append("\\v");
-        continue;
-      default:
-        break;
-    }
-    if (r < ' ' || r == 0x7F) {
-      out->append("\\x");
-      AppendHex(r, 2, out);
-    } else if (r < 0x10000) {
-      out->append("\\u");
-      AppendHex(r, 4, out);
-    } else {
-      out->append("\\U");
-      AppendHex(r, 8, out);
-    }
-  }
-  out->push_back('"');
 }
 
 void AppendValue(const Value& v, std::string* out) {

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/go_text.h"
+
 namespace otelite::promql {
 
 namespace {
@@ -27,78 +29,23 @@ int HexValue(char c) {
   return c - 'A' + 10;
 }
 
-constexpr uint32_t kReplacementRune = 0xFFFD;
 // The letters of Go's one-letter escapes, for the characters '\a' (7) to '\r' (13).
 constexpr char kEscapeLetters[] = "abtnvfr";
 
-// Decodes one UTF-8 character at s[i]; *width is its length (1 for an invalid byte, which
-// gives kReplacementRune and *valid = false).
+// Decodes one UTF-8 character at s[i] (Go's rules, core/go_text.h); *width is its length (1 for
+// an invalid byte, which gives U+FFFD and *valid = false).
 uint32_t DecodeRune(std::string_view s, size_t i, size_t* width, bool* valid) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  *width = 1;
-  *valid = true;
-  if (c < 0x80) return c;
-  size_t n = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) {
-    *valid = false;
-    return kReplacementRune;
-  }
-  uint32_t rune = c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) {
-      *valid = false;
-      return kReplacementRune;
-    }
-    rune = (rune << 6) | (cc & 0x3F);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (rune < kMin[n] || rune > 0x10FFFF || (rune >= 0xD800 && rune <= 0xDFFF)) {
-    *valid = false;
-    return kReplacementRune;
-  }
-  *width = n;
+  uint32_t rune = 0;
+  *width = static_cast<size_t>(otelite::DecodeRune(s, i, &rune));
+  *valid = !(*width == 1 && rune == kRuneError);
   return rune;
-}
-
-void AppendUtf8(uint32_t rune, std::string* out) {
-  if (rune < 0x80) {
-    out->push_back(static_cast<char>(rune));
-  } else if (rune < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (rune >> 6)));
-    out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-  } else if (rune < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (rune >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((rune >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (rune >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((rune >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((rune >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-  }
-}
-
-// An approximation of Go's unicode.IsPrint without its tables: control characters, the C1
-// block, format characters commonly met and noncharacters are not printable; the rest is. Only
-// the look of printed strings depends on it, never their meaning.
-bool IsPrintable(uint32_t r) {
-  if (r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) || r == 0xAD) return false;
-  if (r >= 0x200B && r <= 0x200F) return false;
-  if (r >= 0x2028 && r <= 0x202E) return false;
-  if (r >= 0x2060 && r <= 0x206F) return false;
-  if (r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB) || r == 0xFFFE || r == 0xFFFF) return false;
-  if (r >= 0xD800 && r <= 0xDFFF) return false;
-  if (r >= 0xE000 && r <= 0xF8FF) return false;    // private use
-  if (r >= 0xE0000 || r > 0x10FFFF) return false;  // tags, private use planes
-  return true;
 }
 
 // Go's %#U: "U+0063 'c'" (or "U+000A" when not printable).
 std::string FormatRuneU(uint32_t rune) {
-  if (IsPrintable(rune)) {
+  if (IsGoPrint(rune)) {
     std::string out = fmt::format("U+{:04X} '", rune);
-    AppendUtf8(rune, &out);
+    AppendRune(rune, &out);
     out.push_back('\'');
     return out;
   }
@@ -115,8 +62,8 @@ void AppendEscapedRune(uint32_t rune, char quote, std::string* out) {
   if (rune == static_cast<uint32_t>(quote) || rune == '\\') {
     out->push_back('\\');
     out->push_back(static_cast<char>(rune));
-  } else if (IsPrintable(rune)) {
-    AppendUtf8(rune, out);
+  } else if (IsGoPrint(rune)) {
+    AppendRune(rune, out);
   } else if (rune < 0x20 || rune == 0x7F) {
     *out += fmt::format("\\x{:02x}", rune);
   } else if (rune < 0x10000) {
@@ -645,27 +592,7 @@ std::string QuoteRune(uint32_t rune) {
   return out;
 }
 
-std::string QuoteString(std::string_view value) {
-  std::string out;
-  out.reserve(value.size() + 2);
-  out.push_back('"');
-  size_t i = 0;
-  while (i < value.size()) {
-    size_t width;
-    bool valid;
-    uint32_t rune = DecodeRune(value, i, &width, &valid);
-    if (!valid) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(value[i]));
-    } else if (rune < 0x80 && rune >= 0x20 && rune != 0x7F && rune != '"' && rune != '\\') {
-      out.push_back(static_cast<char>(rune));
-    } else {
-      AppendEscapedRune(rune, '"', &out);
-    }
-    i += width;
-  }
-  out.push_back('"');
-  return out;
-}
+std::string QuoteString(std::string_view value) { return GoQuote(value); }
 
 std::string UnquoteString(std::string_view quoted) {
   if (quoted.size() < 2) return std::string();
@@ -707,7 +634,7 @@ std::string UnquoteString(std::string_view quoted) {
           value = value * static_cast<uint32_t>(base) + static_cast<uint32_t>(HexValue(body[i++]));
         }
         if (e == 'u' || e == 'U') {
-          AppendUtf8(value, &out);
+          AppendRune(value, &out);
         } else {
           out.push_back(static_cast<char>(value));
         }

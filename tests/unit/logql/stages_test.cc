@@ -7,7 +7,7 @@
 
 #include "query/logql/decolorize.h"
 #include "query/logql/field_sink.h"
-#include "query/logql/go_text.h"
+#include "core/go_text.h"
 
 namespace otelite::logql {
 namespace {
