@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything otelite needs on Debian 12: build tools and libraries (apt-get),
-# test peers (Debian's prometheus, Chromium later), and npm packages for the tests.
+# test peers (Debian's prometheus, Chromium), and npm packages for the tests.
 # Idempotent: packages already present are not reinstalled; uses sudo only when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ packages=(
   libboost1.74-dev libsimdjson-dev libre2-dev zlib1g-dev libsnappy-dev libzstd-dev
   libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev rapidjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
+  libsodium-dev chromium fonts-dejavu-core
   prometheus jq time nodejs npm
 )
 
@@ -39,6 +40,24 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled prometheus >/dev/null 2>&1; then
   "${sudo_cmd[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
+
+# The web UI's packages (Vite, TypeScript, uPlot): the build needs them.
+if [ -f web/package-lock.json ]; then
+  if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
+    echo "deps: npm ci in web"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    touch web/node_modules
+  fi
+fi
+
+# The browser tests' packages (playwright-core, driving Debian's chromium).
+if [ -f tests/ui/package-lock.json ]; then
+  if [ ! -d tests/ui/node_modules ] || [ tests/ui/package-lock.json -nt tests/ui/node_modules ]; then
+    echo "deps: npm ci in tests/ui"
+    (cd tests/ui && npm ci --no-audit --no-fund --loglevel=error)
+    touch tests/ui/node_modules
+  fi
 fi
 
 # npm packages used by the end-to-end tests (the real Claude Code CLI).

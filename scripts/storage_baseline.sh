@@ -309,7 +309,7 @@ otelite_run() {
   local port
   port=$(free_port)
   "$OTELITE" serve --data "$OTELITE_DATA" --otlp.grpc.port 0 --otlp.http.port 0 \
-    --exporter.port "$(free_port)" --prometheus.port "$port" --loki.port 0 --metrics.retention 3650d \
+    --exporter.port "$(free_port)" --prometheus.port "$port" --loki.port 0 --ui.port 0 --metrics.retention 3650d \
     >"$WORK/otelite.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 300); do

@@ -92,6 +92,8 @@ class SpawnedServer {
                                      "0",
                                      "--loki.port",
                                      "0",
+                                     "--ui.port",
+                                     "0",
                                      "--data",
                                      dir_ + "/data"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());

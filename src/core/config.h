@@ -23,6 +23,13 @@ struct ServeConfig {
   int exporter_port = 8889;
   int prometheus_port = 9090;  // the Prometheus-compatible HTTP API
   int loki_port = 3100;        // the Loki-compatible HTTP API
+  int ui_port = 3001;          // the web UI and its API (Grafana's place)
+  // UI login: "auto" (on unless every listener is on loopback) or "on".
+  std::string ui_auth = "auto";
+  std::string ui_admin_password;   // empty: stored hash, else generated at first start
+  std::string ui_viewer_password;  // empty: no viewer user
+  // Comma-separated directories of Grafana dashboard JSON, or Grafana provisioning YAML files.
+  std::string dashboards;
   // Series not updated for this long disappear from the :8889 exposition.
   Duration exporter_expiration = std::chrono::minutes(180);
   Duration metrics_retention = std::chrono::hours(200);

@@ -146,6 +146,13 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     busy_ = true;
     api::Request request = parser_->release();
+    {
+      beast::error_code peer_ec;
+      tcp::endpoint peer = stream_.socket().remote_endpoint(peer_ec);
+      request.set(
+          boost::beast::string_view(api::kPeerAddressHeader.data(), api::kPeerAddressHeader.size()),
+          peer_ec ? std::string() : peer.address().to_string());
+    }
     const api::Handler* handler;
     const api::StreamHandler* stream;
     const api::WebSocketHandler* websocket;

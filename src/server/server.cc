@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <condition_variable>
 #include <filesystem>
 #include <thread>
@@ -21,11 +22,15 @@
 #include "api/prometheus/query_api.h"
 #include "api/prometheus/remote_write_api.h"
 #include "api/tail.h"
+#include "api/ui/auth.h"
+#include "api/ui/static_files.h"
+#include "api/ui/ui_api.h"
 #include "core/dir_lock.h"
 #include "export/prometheus/exposition_registry.h"
 #include "ingest/otlp/receiver.h"
 #include "query/logql/engine.h"
 #include "server/http_server.h"
+#include "server/web_files.h"
 #include "storage/logs/store.h"
 #include "storage/metadata/metadata_store.h"
 #include "storage/tsdb/db.h"
@@ -48,6 +53,10 @@ struct Server::Components {
   api::Router exporter_router;
   api::Router prometheus_router;
   api::Router loki_router;
+  api::Router ui_router;
+  std::unique_ptr<api::ui::Auth> auth;
+  std::unique_ptr<api::ui::StaticFiles> web_files;
+  std::unique_ptr<HttpServer> ui_http;
   std::unique_ptr<HttpServer> otlp_http;
   std::unique_ptr<HttpServer> exporter_http;
   std::unique_ptr<HttpServer> prometheus_http;
@@ -61,6 +70,18 @@ struct Server::Components {
   bool stopping = false;
   std::thread maintenance;
 };
+
+namespace {
+
+// Whether `listen` reaches only this machine: then the UI needs no login unless asked for.
+bool IsLoopback(const std::string& listen) {
+  if (listen == "localhost") return true;
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(listen, ec);
+  return !ec && address.is_loopback();
+}
+
+}  // namespace
 
 Server::Server(ServeConfig config) : config_(std::move(config)) {}
 
@@ -235,6 +256,9 @@ Status Server::Start() {
     OTELITE_RETURN_IF_ERROR(c.loki_http->Listen(config_.listen, config_.loki_port));
     c.ports.loki = c.loki_http->port();
   }
+  if (config_.ui_port > 0) {
+    OTELITE_RETURN_IF_ERROR(StartUi(http_options));
+  }
   if (config_.otlp_grpc_port > 0) {
     grpc::ServerBuilder builder;
     // Without this gRPC binds with SO_REUSEPORT and a second server would share the port.
@@ -259,6 +283,7 @@ Status Server::Start() {
   if (c.exporter_http) c.exporter_http->Start();
   if (c.prometheus_http) c.prometheus_http->Start();
   if (c.loki_http) c.loki_http->Start();
+  if (c.ui_http) c.ui_http->Start();
 
   c.maintenance = std::thread([this] {
     auto& c = *c_;
@@ -281,9 +306,10 @@ Status Server::Start() {
 
   spdlog::info(
       "otelite ready: OTLP/gRPC {}:{}, OTLP/HTTP {}:{}, Prometheus exporter {}:{}, Prometheus "
-      "API {}:{}, Loki API {}:{}, data {}",
+      "API {}:{}, Loki API {}:{}, UI http://{}:{}/{}, data {}",
       config_.listen, c.ports.otlp_grpc, config_.listen, c.ports.otlp_http, config_.listen,
       c.ports.exporter, config_.listen, c.ports.prometheus, config_.listen, c.ports.loki,
+      config_.listen, c.ports.ui, c.auth && c.auth->enabled() ? " (login on)" : "",
       config_.data_dir);
   return Status::Ok();
 }
@@ -308,6 +334,7 @@ void Server::Shutdown() {
   spdlog::debug("otelite: exporter stopped");
   if (c.prometheus_http) c.prometheus_http->Stop(std::chrono::seconds(2));
   if (c.loki_http) c.loki_http->Stop(std::chrono::seconds(2));
+  if (c.ui_http) c.ui_http->Stop(std::chrono::seconds(2));
   if (c.metrics) {
     Status st = c.metrics->Flush();
     if (!st.ok()) spdlog::error("metrics: flush at shutdown failed: {}", st.message());
@@ -322,6 +349,32 @@ void Server::Shutdown() {
   }
   c_.reset();
   spdlog::info("otelite: stopped");
+}
+
+Status Server::StartUi(const HttpServerOptions& http_options) {
+  auto& c = *c_;
+  api::ui::AuthOptions auth;
+  auth.enabled = config_.ui_auth == "on" || !IsLoopback(config_.listen);
+  auth.data_dir = config_.data_dir;
+  auth.admin_password = config_.ui_admin_password;
+  auth.viewer_password = config_.ui_viewer_password;
+  std::string generated;
+  auto opened = api::ui::Auth::Open(std::move(auth), &generated);
+  if (!opened.ok())
+    return Status::InvalidArgument(fmt::format("ui: {}", opened.status().message()));
+  c.auth = std::move(*opened);
+  if (!generated.empty()) {
+    spdlog::warn(
+        "ui: generated the password of the UI's admin user (shown only now; only its hash is "
+        "stored in {}/ui/users): {}",
+        config_.data_dir, generated);
+  }
+  c.web_files = std::make_unique<api::ui::StaticFiles>(web::Files());
+  api::ui::RegisterUiApi({.auth = c.auth.get(), .files = c.web_files.get()}, &c.ui_router);
+  c.ui_http = std::make_unique<HttpServer>("ui", &c.ui_router, http_options);
+  OTELITE_RETURN_IF_ERROR(c.ui_http->Listen(config_.listen, config_.ui_port));
+  c.ports.ui = c.ui_http->port();
+  return Status::Ok();
 }
 
 Server::Ports Server::ports() const { return c_ ? c_->ports : Ports{}; }

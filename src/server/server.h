@@ -11,6 +11,8 @@
 
 namespace otelite::server {
 
+struct HttpServerOptions;
+
 class Server {
  public:
   explicit Server(ServeConfig config);
@@ -26,12 +28,15 @@ class Server {
     int exporter = 0;
     int prometheus = 0;
     int loki = 0;
+    int ui = 0;
   };
   Ports ports() const;
 
   struct Components;
 
  private:
+  Status StartUi(const HttpServerOptions& http_options);
+
   ServeConfig config_;
   std::unique_ptr<Components> c_;
 };

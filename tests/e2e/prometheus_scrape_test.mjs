@@ -180,7 +180,7 @@ async function main() {
   try {
     // ---- otelite -----------------------------------------------------------------------
     const serveArgs = ['serve', '--listen', '127.0.0.1', '--otlp.grpc.port', String(grpcPort),
-      '--otlp.http.port', String(httpPort), '--exporter.port', String(exporterPort), '--prometheus.port', '0', '--loki.port', '0', '--data', path.join(tmp, 'data')];
+      '--otlp.http.port', String(httpPort), '--exporter.port', String(exporterPort), '--prometheus.port', '0', '--loki.port', '0', '--ui.port', '0', '--data', path.join(tmp, 'data')];
     log(`starting: ${opts.otelite} ${serveArgs.join(' ')}`);
     server = startProcess('otelite serve', opts.otelite, serveArgs, { logFile: path.join(tmp, 'otelite.log') });
     const serverAlive = () => { if (server.exited) throw new Error(`otelite serve exited early (${describeExit(server.exited)})`); };

@@ -135,6 +135,7 @@ std::unique_ptr<OteliteProcess> OteliteProcess::StartOnce(
   p->exporter_port_ = FreePort();
   p->prometheus_port_ = FreePort();
   p->loki_port_ = FreePort();
+  p->ui_port_ = FreePort();
   char tmpl[] = "/tmp/otelite-test-XXXXXX";
   p->owned_dir_ = mkdtemp(tmpl);
   p->data_dir_ = data_dir.empty() ? p->owned_dir_ + "/data" : data_dir;
@@ -154,7 +155,9 @@ std::unique_ptr<OteliteProcess> OteliteProcess::StartOnce(
                                    "--prometheus.port",
                                    std::to_string(p->prometheus_port_),
                                    "--loki.port",
-                                   std::to_string(p->loki_port_)};
+                                   std::to_string(p->loki_port_),
+                                   "--ui.port",
+                                   std::to_string(p->ui_port_)};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_t pid = fork();
   if (pid == 0) {

@@ -51,6 +51,7 @@ class OteliteProcess {
   int exporter_port() const { return exporter_port_; }
   int prometheus_port() const { return prometheus_port_; }
   int loki_port() const { return loki_port_; }
+  int ui_port() const { return ui_port_; }
   pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
 
@@ -65,7 +66,8 @@ class OteliteProcess {
                                                    std::string* error, const std::string& data_dir);
 
   pid_t pid_ = -1;
-  int grpc_port_ = 0, http_port_ = 0, exporter_port_ = 0, prometheus_port_ = 0, loki_port_ = 0;
+  int grpc_port_ = 0, http_port_ = 0, exporter_port_ = 0, prometheus_port_ = 0, loki_port_ = 0,
+      ui_port_ = 0;
   std::string data_dir_;   // what --data points to
   std::string owned_dir_;  // temporary directory removed at exit (empty when given)
   std::string stderr_path_;

@@ -149,10 +149,10 @@ TEST(MetricsStorage, SecondProcessOnTheSameDataDirectoryRefuses) {
   auto first = OteliteProcess::Start({}, &error);
   ASSERT_NE(first, nullptr) << error;
   std::string output;
-  int rc =
-      RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir(), "--otlp.grpc.port", "0",
-                  "--otlp.http.port", "0", "--exporter.port", "0", "--prometheus.port", "0", "--loki.port", "0"},
-                 &output);
+  int rc = RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir(), "--otlp.grpc.port",
+                       "0", "--otlp.http.port", "0", "--exporter.port", "0", "--prometheus.port",
+                       "0", "--loki.port", "0", "--ui.port", "0"},
+                      &output);
   EXPECT_NE(rc, 0);
   EXPECT_NE(output.find("in use by another otelite process (pid " + std::to_string(first->pid())),
             std::string::npos)
@@ -165,9 +165,10 @@ TEST(MetricsStorage, UnusableDataDirectoryStopsTheServerWithAReason) {
   const std::string file = root + "/not-a-directory";
   { std::ofstream(file) << "x"; }
   std::string output;
-  int rc = RunCommand({OTELITE_BINARY, "serve", "--data", file, "--otlp.grpc.port", "0",
-                       "--otlp.http.port", "0", "--exporter.port", "0", "--prometheus.port", "0", "--loki.port", "0"},
-                      &output);
+  int rc = RunCommand(
+      {OTELITE_BINARY, "serve", "--data", file, "--otlp.grpc.port", "0", "--otlp.http.port", "0",
+       "--exporter.port", "0", "--prometheus.port", "0", "--loki.port", "0", "--ui.port", "0"},
+      &output);
   EXPECT_NE(rc, 0);
   EXPECT_NE(output.find(file), std::string::npos) << output;
   std::filesystem::remove_all(root);

@@ -255,22 +255,24 @@ TEST(Lifecycle, TakenPortIsAOneLineErrorAndNonZeroExit) {
   auto first = OteliteProcess::Start({}, &error);
   ASSERT_NE(first, nullptr) << error;
   std::string output;
-  int rc = RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir() + "/second",
-                       "--otlp.grpc.port", std::to_string(FreePort()), "--otlp.http.port",
-                       std::to_string(first->http_port()), "--prometheus.port",
-                       std::to_string(FreePort()), "--exporter.port", std::to_string(FreePort()), "--loki.port", std::to_string(FreePort())},
-                      &output);
+  int rc = RunCommand(
+      {OTELITE_BINARY, "serve", "--data", first->data_dir() + "/second", "--otlp.grpc.port",
+       std::to_string(FreePort()), "--otlp.http.port", std::to_string(first->http_port()),
+       "--prometheus.port", std::to_string(FreePort()), "--exporter.port",
+       std::to_string(FreePort()), "--loki.port", std::to_string(FreePort()), "--ui.port", "0"},
+      &output);
   EXPECT_EQ(rc, 1) << output;
   EXPECT_NE(
       output.find("otlp-http: cannot listen on 127.0.0.1:" + std::to_string(first->http_port())),
       std::string::npos)
       << output;
   // gRPC port too (gRPC must not share the port through SO_REUSEPORT).
-  rc = RunCommand({OTELITE_BINARY, "serve", "--data", first->data_dir() + "/third",
-                   "--otlp.grpc.port", std::to_string(first->grpc_port()), "--otlp.http.port",
-                   std::to_string(FreePort()), "--prometheus.port", std::to_string(FreePort()),
-                   "--exporter.port", std::to_string(FreePort()), "--loki.port", std::to_string(FreePort())},
-                  &output);
+  rc = RunCommand(
+      {OTELITE_BINARY, "serve", "--data", first->data_dir() + "/third", "--otlp.grpc.port",
+       std::to_string(first->grpc_port()), "--otlp.http.port", std::to_string(FreePort()),
+       "--prometheus.port", std::to_string(FreePort()), "--exporter.port",
+       std::to_string(FreePort()), "--loki.port", std::to_string(FreePort()), "--ui.port", "0"},
+      &output);
   EXPECT_EQ(rc, 1) << output;
   EXPECT_NE(output.find("otlp-grpc: cannot listen"), std::string::npos) << output;
 }

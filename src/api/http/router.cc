@@ -63,6 +63,10 @@ void Router::Route(const Request& request, const Handler** handler, const Stream
     response->set(http::field::allow, allow);
     return;
   }
+  if (fallback_ && (request.method() == http::verb::get || request.method() == http::verb::head)) {
+    *handler = &fallback_;
+    return;
+  }
   *response = TextResponse(request, http::status::not_found, "404 page not found\n");
 }
 

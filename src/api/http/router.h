@@ -76,6 +76,9 @@ class Router {
   // A GET route that upgrades to a WebSocket. A request without the WebSocket upgrade headers
   // gets 400 after the handler accepted it (errors in its parameters come first, as in Loki).
   void HandleWebSocket(std::string path, WebSocketHandler handler);
+  // Answers GET and HEAD requests whose path no route matches (the UI's single-page app
+  // serves its client-side routes this way); without one they get 404.
+  void SetFallback(Handler handler) { fallback_ = std::move(handler); }
 
   // Finds the route for a request: exactly one of *handler / *stream / *websocket is set on
   // return, or *response holds a 404/405.
@@ -94,7 +97,12 @@ class Router {
     WebSocketHandler websocket;
   };
   std::vector<Entry> entries_;
+  Handler fallback_;
 };
+
+// The HTTP server sets this header on every request to the client's address ("127.0.0.1",
+// "::1"), replacing any the client sent, so that handlers can rate-limit by client.
+inline constexpr std::string_view kPeerAddressHeader = "X-Otelite-Peer-Address";
 
 // Beast (Boost 1.74) hands out boost::string_view; the rest of otelite uses std's.
 inline std::string_view ToStd(boost::beast::string_view s) { return {s.data(), s.size()}; }
