@@ -39,6 +39,18 @@ describe('groupRows', () => {
     ]);
     expect(groups.map((g) => g.panels.map((x) => x.id))).toEqual([[4, 5], []]);
   });
+  it('keeps flat panels after a collapsed row visible, outside the row', () => {
+    const groups = groupRows([row(100, 0, { collapsed: true, panels: [p(4, 0, 1, 8, 2)] }), p(6, 0, 1, 8, 2)]);
+    expect(groups.map((g) => [g.row?.id ?? null, g.panels.map((x) => x.id)])).toEqual([
+      [100, [4]],
+      [null, [6]],
+    ]);
+    const items = layoutDashboard(groups, (r) => r.collapsed === true);
+    expect(ids(items)).toEqual([
+      [100, 0, 0, 24, 1],
+      [6, 0, 1, 8, 2],
+    ]);
+  });
   it('survives junk', () => {
     expect(groupRows(undefined)).toEqual([]);
     expect(groupRows([null as unknown as Panel, { id: 1 }]).length).toBe(1);

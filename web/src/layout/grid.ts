@@ -57,6 +57,12 @@ export function groupRows(panels: readonly Panel[] | undefined): RowGroup[] {
       if (current.row || current.panels.length) groups.push(current);
       const nested = Array.isArray(p.panels) ? sortByGridPos(p.panels) : [];
       current = { row: p, panels: nested };
+      if (p.collapsed === true) {
+        // A collapsed row owns only row.panels; panels after it in the flat list (a hand-made
+        // dashboard) stay visible below it, as in Grafana.
+        groups.push(current);
+        current = { panels: [] };
+      }
     } else {
       current.panels.push(p);
     }

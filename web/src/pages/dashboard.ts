@@ -102,7 +102,9 @@ export class DashboardPage implements Page {
     await this.vars.init();
     if (this.destroyed) return;
     this.lastState = this.urlState();
-    this.resizeObserver = new ResizeObserver(() => this.layout());
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.grid.clientWidth !== this.width) this.layout();
+    });
     this.resizeObserver.observe(this.grid);
     this.unsubscribe.push(onThemeChange(() => this.views.forEach((v) => v.redraw())));
     const onScroll = () => this.loadVisible();

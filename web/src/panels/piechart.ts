@@ -131,7 +131,7 @@ export class PieChartRenderer implements PanelRenderer {
               },
             },
           );
-    this.root.classList.toggle('legend-right', legend.placement === 'right');
+    this.root.classList.toggle('legend-at-right', legend.placement === 'right');
     replaceChildren(this.root, h('div', { class: 'pie-area' }), legendEl);
     const area = this.root.firstElementChild as HTMLElement;
     let w = this.width;

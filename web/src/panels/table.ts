@@ -128,7 +128,7 @@ export class TableRenderer implements PanelRenderer {
         text = displayToString(dv);
       }
       const align = String(custom.align ?? 'auto');
-      const right = align === 'right' || (align === 'auto' && (f.type === 'number' || f.type === 'time') && !dv?.mapped);
+      const right = align === 'right' || (align === 'auto' && f.type === 'number' && !dv?.mapped);
       const style: Record<string, string> = {};
       if (dv && (cellType === 'color-background' || cellType === 'color-background-solid')) {
         style.background = dv.color;

@@ -9,7 +9,6 @@ import { joinOnTime, stackSeries } from '../data/frames';
 import { withAlpha } from '../format/colors';
 import { fieldColor, formatWithConfig, type ConfiguredField } from '../format/fieldconfig';
 import { REDUCER_NAMES, reduceValues } from '../format/reduce';
-import { autoDecimals } from '../format/units';
 import { formatTime, ianaName } from '../time/tz';
 import type { FieldConfig, Panel } from '../types';
 import { h, replaceChildren } from '../ui/dom';
@@ -43,8 +42,9 @@ export function formatTicks(config: FieldConfig, splits: number[]): string[] {
   let decimals: number | undefined;
   if (config.decimals !== undefined && config.decimals !== null) decimals = config.decimals;
   else if (splits.length > 1) {
-    const step = Math.abs(splits[1]! - splits[0]!);
-    const d = step > 0 ? autoDecimals(Number(step.toPrecision(6))) : 0;
+    // Grafana's axis: as many decimals as the tick step has (rounded to 6 places).
+    const step = Math.round(Math.abs(splits[1]! - splits[0]!) * 1e6) / 1e6;
+    const d = (String(step).split('.')[1] ?? '').length;
     decimals = d > 0 ? d : undefined;
   }
   return splits.map((v) => (v === null || v === undefined ? '' : formatWithConfig(config, v, decimals)));
@@ -366,7 +366,7 @@ export class TimeSeriesRenderer implements PanelRenderer {
     const legend = this.legend;
     this.legendEl?.remove();
     this.legendEl = null;
-    this.root.classList.toggle('legend-right', legend.placement === 'right');
+    this.root.classList.toggle('legend-at-right', legend.placement === 'right');
     if (legend.mode === 'hidden' || this.series.length === 0) {
       this.fit();
       return;
