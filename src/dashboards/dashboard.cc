@@ -5,7 +5,10 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace otelite::dashboards {
@@ -24,8 +27,37 @@ class DepthLimitedHandler {
   bool Int64(int64_t i) { return doc_.Int64(i); }
   bool Uint64(uint64_t u) { return doc_.Uint64(u); }
   bool Double(double d) { return doc_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
-    return doc_.RawNumber(s, n, copy);
+  // Numbers arrive as text (kParseNumbersAsStringsFlag) and are converted here with
+  // std::from_chars: exact, and clear of rapidjson 1.1.0's full-precision strtod, which has
+  // undefined behaviour on all-zero significands with large exponents ("0e-151").
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool /*copy*/) {
+    const char* end = s + n;
+    const bool integral =
+        std::find_if(s, end, [](char c) { return c == '.' || c == 'e' || c == 'E'; }) == end;
+    if (integral && !(n == 2 && s[0] == '-' && s[1] == '0')) {
+      int64_t i = 0;
+      if (auto r = std::from_chars(s, end, i); r.ec == std::errc() && r.ptr == end) {
+        return doc_.Int64(i);
+      }
+      uint64_t u = 0;
+      if (auto r = std::from_chars(s, end, u); r.ec == std::errc() && r.ptr == end) {
+        return doc_.Uint64(u);
+      }
+    }
+    double d = 0;
+    auto r = std::from_chars(s, end, d);
+    if (r.ec == std::errc::result_out_of_range) {
+      // Overflow or underflow: strtod tells them apart (HUGE_VAL, or 0 / a subnormal). The
+      // program never changes the C locale, so '.' is the decimal point.
+      d = std::strtod(std::string(s, n).c_str(), nullptr);
+      r.ec = std::errc();
+      r.ptr = end;
+    }
+    if (r.ec != std::errc() || r.ptr != end || !std::isfinite(d)) {
+      number_too_big_ = true;
+      return false;
+    }
+    return doc_.Double(d);
   }
   bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
@@ -41,6 +73,7 @@ class DepthLimitedHandler {
   }
 
   bool too_deep() const { return too_deep_; }
+  bool number_too_big() const { return number_too_big_; }
 
  private:
   bool Enter() {
@@ -51,9 +84,10 @@ class DepthLimitedHandler {
   rapidjson::Document& doc_;
   int depth_ = 0;
   bool too_deep_ = false;
+  bool number_too_big_ = false;
 };
 
-constexpr unsigned kParseFlags = rapidjson::kParseFullPrecisionFlag |
+constexpr unsigned kParseFlags = rapidjson::kParseNumbersAsStringsFlag |
                                  rapidjson::kParseValidateEncodingFlag |
                                  rapidjson::kParseIterativeFlag;
 
@@ -116,18 +150,25 @@ Status ParseJsonDocument(std::string_view json, std::string_view what, size_t ma
   }
   rapidjson::ParseResult result;
   bool too_deep = false;
+  bool number_too_big = false;
   auto generator = [&](rapidjson::Document& target) {
     DepthLimitedHandler handler(target);
     rapidjson::MemoryStream stream(json.data(), json.size());
     rapidjson::Reader reader;
     result = reader.Parse<kParseFlags>(stream, handler);
     too_deep = handler.too_deep();
+    number_too_big = handler.number_too_big();
     return !result.IsError();
   };
   doc->Populate(generator);
   if (too_deep) {
     return Invalid(fmt::format("{}: invalid JSON at offset {}: nested deeper than {} levels", what,
                                result.Offset(), kMaxJsonDepth));
+  }
+  if (number_too_big) {
+    return Invalid(
+        fmt::format("{}: invalid JSON at offset {}: Number too big to be stored in double.", what,
+                    result.Offset()));
   }
   if (result.IsError()) {
     doc->SetNull();
@@ -180,9 +221,10 @@ Dashboard Dashboard::Clone() const {
 }
 
 void Dashboard::SetMember(const char* name, rapidjson::Value value) {
-  auto it = doc_.FindMember(name);
-  if (it != doc_.MemberEnd()) {
-    it->value = value;
+  // (Lookups go through HasMember: comparing rapidjson's mutable member iterators is ambiguous
+  // in C++20 for clang.)
+  if (doc_.HasMember(name)) {
+    doc_[name] = value;
   } else {
     doc_.AddMember(rapidjson::StringRef(name), value, doc_.GetAllocator());
   }
@@ -223,10 +265,9 @@ Result<Dashboard> ParseDashboard(std::string_view json) {
 Result<Dashboard> DashboardFromDocument(rapidjson::Document doc) {
   if (!doc.IsObject()) return Invalid("dashboard JSON: not an object");
   // Grafana's wrapper: {"dashboard": {...}, "meta"|"overwrite"|"folderUid"|...}.
-  if (auto it = doc.FindMember("dashboard");
-      it != doc.MemberEnd() && it->value.IsObject() && !doc.HasMember("panels")) {
+  if (doc.HasMember("dashboard") && doc["dashboard"].IsObject() && !doc.HasMember("panels")) {
     rapidjson::Value inner;
-    inner.Swap(it->value);
+    inner.Swap(doc["dashboard"]);
     static_cast<rapidjson::Value&>(doc).Swap(inner);
   }
   const rapidjson::Value* panels = Member(doc, "panels");

@@ -450,9 +450,9 @@ Status DashboardStore::LoadImported() {
     DashboardMeta meta;
     meta.source = DashboardSource::kImported;
     meta.created_ms = meta.updated_ms = Now();
-    if (doc.IsObject()) {
-      auto m = doc.FindMember("meta");
-      if (m != doc.MemberEnd() && m->value.IsObject() && doc.HasMember("dashboard")) {
+    if (const rapidjson::Value& root = doc; root.IsObject()) {
+      auto m = root.FindMember("meta");
+      if (m != root.MemberEnd() && m->value.IsObject() && root.HasMember("dashboard")) {
         const rapidjson::Value& v = m->value;
         meta.folder_uid = NormalizeFolderUid(GetString(v, "folderUid"));
         meta.folder_title = std::string(GetString(v, "folderTitle"));

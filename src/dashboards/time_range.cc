@@ -536,6 +536,28 @@ int64_t Add(int64_t t, int64_t n, char unit, const TimeZone& tz) {
 
 bool InRange(int64_t t) { return t >= kMinMs && t <= kMaxMs; }
 
+// A unit's length, at least (months of 28 days): what bounds the count before any arithmetic.
+int64_t UnitMs(char unit) {
+  switch (unit) {
+    case 's':
+      return kSecondMs;
+    case 'm':
+      return kMinuteMs;
+    case 'h':
+      return kHourMs;
+    case 'd':
+      return kDayMs;
+    case 'w':
+      return 7 * kDayMs;
+    case 'M':
+      return 28 * kDayMs;
+    case 'Q':
+      return 89 * kDayMs;
+    default:
+      return 365 * kDayMs;
+  }
+}
+
 // Reads exactly `n` digits at `s[*pos]`.
 std::optional<int> Digits(std::string_view s, size_t* pos, size_t n) {
   if (s.size() - *pos < n) return std::nullopt;
@@ -695,6 +717,7 @@ Result<int64_t> ParseTimeExpression(std::string_view text, int64_t now_ms, bool 
       return error(fmt::format("unknown unit \"{}\" (expected s, m, h, d, w, M, Q or y)",
                                std::string_view(&ops[i - 1], 1)));
     }
+    if (n > (kMaxMs - kMinMs) / UnitMs(unit)) return error("out of range (years 0000 to 9999)");
     if (op == '/') {
       t = round_up ? Add(StartOf(t, unit, tz, week_start), 1, unit, tz) - 1
                    : StartOf(t, unit, tz, week_start);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -133,6 +135,26 @@ TEST(DashboardTest, ToJsonRoundTrips) {
   ASSERT_TRUE(e.ok()) << e.status().message();
   EXPECT_EQ(Dom(e->ToJson()), Dom(spaced));
   EXPECT_EQ(e->title(), "T\xc3\xa9");
+}
+
+TEST(DashboardTest, NumbersAreExact) {
+  auto d = ParseDashboard(
+      R"({"title":"T","panels":[],"n":[0e-151,1e-400,-0,18446744073709551615,)"
+      R"(-9223372036854775808,18446744073709551616,0.1,4.9e-324,1.7976931348623157e308]})");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  const rapidjson::Value& n = d->json()["n"];
+  EXPECT_EQ(n[0].GetDouble(), 0.0);
+  EXPECT_EQ(n[1].GetDouble(), 0.0);  // underflow
+  EXPECT_TRUE(n[2].IsDouble());      // -0 stays a (negative) double
+  EXPECT_TRUE(std::signbit(n[2].GetDouble()));
+  EXPECT_EQ(n[3].GetUint64(), 18446744073709551615ULL);
+  EXPECT_EQ(n[4].GetInt64(), INT64_MIN);
+  EXPECT_EQ(n[5].GetDouble(), 18446744073709551616.0);  // past uint64: a double
+  EXPECT_EQ(n[6].GetDouble(), 0.1);
+  EXPECT_EQ(n[7].GetDouble(), 4.9e-324);  // the smallest subnormal
+  EXPECT_EQ(n[8].GetDouble(), 1.7976931348623157e308);
+  EXPECT_EQ(ParseError(R"({"title":"T","panels":[],"n":1e400})"),
+            "dashboard JSON: invalid JSON at offset 29: Number too big to be stored in double.");
 }
 
 TEST(DashboardTest, SettersChangeTheJson) {
