@@ -16,6 +16,23 @@ namespace {
 
 // Forwards SAX events to a Document and fails once the nesting gets deeper than kMaxJsonDepth,
 // so that nothing later (copies, the writer) recurses without bound.
+// rapidjson 1.1.0 decodes a lone surrogate escape ("\udedd") into its 3-byte encoding, which is
+// not UTF-8. Raw input is validated, so such bytes (ED A0..BF xx) can only come from escapes:
+// each becomes U+FFFD (EF BF BD, also 3 bytes), as Go's encoding/json (Grafana) does.
+std::string ReplaceSurrogates(const char* s, size_t n) {
+  std::string out(s, n);
+  for (size_t i = 0; i + 2 < out.size(); ++i) {
+    const auto b1 = static_cast<uint8_t>(out[i + 1]);
+    if (static_cast<uint8_t>(out[i]) == 0xED && b1 >= 0xA0 && b1 <= 0xBF) {
+      out[i] = static_cast<char>(0xEF);
+      out[i + 1] = static_cast<char>(0xBF);
+      out[i + 2] = static_cast<char>(0xBD);
+      i += 2;
+    }
+  }
+  return out;
+}
+
 class DepthLimitedHandler {
  public:
   explicit DepthLimitedHandler(rapidjson::Document& doc) : doc_(doc) {}
@@ -59,8 +76,16 @@ class DepthLimitedHandler {
     }
     return doc_.Double(d);
   }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) {
+    if (std::memchr(s, 0xED, n) == nullptr) return doc_.String(s, n, copy);
+    const std::string fixed = ReplaceSurrogates(s, n);
+    return doc_.String(fixed.data(), n, true);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    if (std::memchr(s, 0xED, n) == nullptr) return doc_.Key(s, n, copy);
+    const std::string fixed = ReplaceSurrogates(s, n);
+    return doc_.Key(fixed.data(), n, true);
+  }
   bool StartObject() { return Enter() && doc_.StartObject(); }
   bool EndObject(rapidjson::SizeType n) {
     --depth_;

@@ -157,6 +157,22 @@ TEST(DashboardTest, NumbersAreExact) {
             "dashboard JSON: invalid JSON at offset 29: Number too big to be stored in double.");
 }
 
+TEST(DashboardTest, LoneSurrogatesBecomeReplacementCharacters) {
+  // As Go's encoding/json: an unpaired low surrogate escape is U+FFFD; a pair is its code point.
+  auto d = ParseDashboard(R"({"title":"a\udeddb","panels":[],"\udc00":"\ud83d\ude00"})");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->title(),
+            "a\xef\xbf\xbd"
+            "b");
+  EXPECT_EQ(GetString(d->json(), "\xef\xbf\xbd"), "\xf0\x9f\x98\x80");
+  EXPECT_TRUE(ParseDashboard(d->ToJson()).ok());
+  // An unpaired high surrogate is an error (rapidjson's rule; Go would replace it too).
+  EXPECT_NE(ParseError(R"({"title":"\ud83d","panels":[]})").find("surrogate"), std::string::npos);
+  // Raw (unescaped) surrogate bytes are invalid UTF-8.
+  EXPECT_NE(ParseError("{\"title\":\"\xed\xa0\x80\",\"panels\":[]}").find("invalid JSON"),
+            std::string::npos);
+}
+
 TEST(DashboardTest, SettersChangeTheJson) {
   auto d = ParseDashboard(R"({"title":"T","panels":[]})");
   ASSERT_TRUE(d.ok());
