@@ -83,6 +83,9 @@ for exe in "${targets[@]}"; do
       copy_seeds "$corpus" "$shared"/conformance/openmetrics/prometheus-textparse/*.om.txt
       extra_flags+=(-dict="$root/fuzz/openmetrics.dict")
       ;;
+    dashboard_json_fuzz)
+      copy_seeds "$corpus" "$shared"/compat/seed-dashboards/*.json
+      ;;
     logql_parse_fuzz | logql_eval_fuzz)
       extra_flags+=(-dict="$root/fuzz/logql.dict")
       ;;
