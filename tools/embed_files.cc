@@ -2,10 +2,11 @@
 // content type, a gzip-compressed copy (zlib, level 9; left out when it saves under 10 %) and an
 // ETag, as a table of otelite::EmbeddedFile (core/embedded_file.h):
 //
-//   embed_files --out web_files.cc --function otelite::web::Files --dir web/dist
+//   embed_files --out web_files.cc --function otelite::web::Files --dir web/dist [--suffix .json]
 //
 // defines `otelite::EmbeddedFiles otelite::web::Files()` with every regular file below --dir,
-// named by its path relative to --dir with a leading "/", sorted by path. A build-time tool: it
+// named by its path relative to --dir with a leading "/", sorted by path (only names ending in
+// --suffix when given). A build-time tool: it
 // reports an error and exits 1 on anything unexpected.
 #include <zlib.h>
 
@@ -105,7 +106,7 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string out_path, function, dir;
+  std::string out_path, function, dir, suffix;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string_view flag = argv[i];
     if (flag == "--out") {
@@ -114,6 +115,8 @@ int main(int argc, char** argv) {
       function = argv[i + 1];
     } else if (flag == "--dir") {
       dir = argv[i + 1];
+    } else if (flag == "--suffix") {
+      suffix = argv[i + 1];
     } else {
       return Fail("unknown flag " + std::string(flag));
     }
@@ -131,6 +134,7 @@ int main(int argc, char** argv) {
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
     if (!it->is_regular_file()) continue;
+    if (!it->path().string().ends_with(suffix)) continue;
     std::ifstream in(it->path(), std::ios::binary);
     if (!in) return Fail("cannot read " + it->path().string());
     Input input;

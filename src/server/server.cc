@@ -23,9 +23,13 @@
 #include "api/prometheus/remote_write_api.h"
 #include "api/tail.h"
 #include "api/ui/auth.h"
+#include "api/ui/dashboards_api.h"
 #include "api/ui/static_files.h"
 #include "api/ui/ui_api.h"
 #include "core/dir_lock.h"
+#include "core/go_text.h"
+#include "dashboards/builtin_dashboards.h"
+#include "dashboards/store.h"
 #include "export/prometheus/exposition_registry.h"
 #include "ingest/otlp/receiver.h"
 #include "query/logql/engine.h"
@@ -56,6 +60,7 @@ struct Server::Components {
   api::Router ui_router;
   std::unique_ptr<api::ui::Auth> auth;
   std::unique_ptr<api::ui::StaticFiles> web_files;
+  std::unique_ptr<dashboards::DashboardStore> dashboards;
   std::unique_ptr<HttpServer> ui_http;
   std::unique_ptr<HttpServer> otlp_http;
   std::unique_ptr<HttpServer> exporter_http;
@@ -370,10 +375,40 @@ Status Server::StartUi(const HttpServerOptions& http_options) {
         config_.data_dir, generated);
   }
   c.web_files = std::make_unique<api::ui::StaticFiles>(web::Files());
+  OTELITE_RETURN_IF_ERROR(OpenDashboards());
   api::ui::RegisterUiApi({.auth = c.auth.get(), .files = c.web_files.get()}, &c.ui_router);
+  api::ui::RegisterDashboardsApi(c.auth.get(), c.dashboards.get(), &c.ui_router);
   c.ui_http = std::make_unique<HttpServer>("ui", &c.ui_router, http_options);
   OTELITE_RETURN_IF_ERROR(c.ui_http->Listen(config_.listen, config_.ui_port));
   c.ports.ui = c.ui_http->port();
+  return Status::Ok();
+}
+
+// Builtin dashboards, then --dashboards paths (a provisioned uid replaces a builtin one), then
+// the imported ones in <data>/dashboards.
+Status Server::OpenDashboards() {
+  auto& c = *c_;
+  c.dashboards = std::make_unique<dashboards::DashboardStore>(
+      dashboards::DashboardStoreOptions{.data_dir = config_.data_dir, .now_ms = nullptr});
+  std::string_view paths = config_.dashboards;
+  while (!paths.empty()) {
+    size_t comma = paths.find(',');
+    std::string path(TrimGoSpace(paths.substr(0, comma)));
+    paths = comma == std::string_view::npos ? std::string_view() : paths.substr(comma + 1);
+    if (path.empty()) continue;
+    if (Status s = c.dashboards->Provision(path); !s.ok()) {
+      return Status::InvalidArgument(fmt::format("dashboards {}: {}", path, s.message()));
+    }
+  }
+  for (const EmbeddedFile& file : dashboards::BuiltinDashboardFiles()) {
+    if (Status s = c.dashboards->AddBuiltin(file.data); !s.ok()) {
+      return Status::Internal(fmt::format("builtin dashboard {}: {}", file.path, s.message()));
+    }
+  }
+  if (Status s = c.dashboards->LoadImported(); !s.ok()) {
+    return Status::IoError(
+        fmt::format("dashboards in {}/dashboards: {}", config_.data_dir, s.message()));
+  }
   return Status::Ok();
 }
 

@@ -36,6 +36,7 @@ class Server {
 
  private:
   Status StartUi(const HttpServerOptions& http_options);
+  Status OpenDashboards();
 
   ServeConfig config_;
   std::unique_ptr<Components> c_;

@@ -39,7 +39,7 @@ struct Principal {
 struct AuthOptions {
   // Whether requests need a session or credentials; off: everyone is the admin.
   bool enabled = false;
-  std::string data_dir{};  // users file in <data_dir>/ui/users; empty: memory only (tests)
+  std::string data_dir{};         // users file in <data_dir>/ui/users; empty: memory only (tests)
   std::string admin_password{};   // empty: the stored hash, else generated
   std::string viewer_password{};  // empty: no viewer user
   std::chrono::seconds session_idle{7 * 24 * 3600};
