@@ -376,8 +376,9 @@ std::vector<Frame> SeriesToRows(std::vector<Frame> frames) {
     for (const Field& f : frame.fields) {
       if (f.type != FieldType::kNumber) continue;
       const std::string metric = FieldDisplayName(frame, f);
-      for (size_t r = 0; r < f.values.size(); ++r) {
-        rows.push_back({frame.fields[t].values[r], metric, f.values[r]});
+      const auto& times = frame.fields[t].values;
+      for (size_t r = 0; r < f.values.size() && r < times.size(); ++r) {
+        rows.push_back({times[r], metric, f.values[r]});
       }
     }
   }
