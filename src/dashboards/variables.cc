@@ -455,8 +455,37 @@ Result<std::vector<VariableOption>> VariableOptions(const rapidjson::Value& vari
   return unique;
 }
 
+namespace {
+
+// BuildScope over the variables before `stop_before` (all of them when empty); *stop is set to
+// that variable's JSON when found.
+Scope BuildScopeUntil(const VariableContext& context, std::vector<std::string>* warnings,
+                      std::vector<AdhocFilter>* adhoc, std::string_view stop_before,
+                      const JsonValue** stop);
+
+}  // namespace
+
 Scope BuildScope(const VariableContext& context, std::vector<std::string>* warnings,
                  std::vector<AdhocFilter>* adhoc) {
+  return BuildScopeUntil(context, warnings, adhoc, {}, nullptr);
+}
+
+Result<std::vector<VariableOption>> DashboardVariableOptions(const VariableContext& context,
+                                                             std::string_view name,
+                                                             std::vector<std::string>* warnings) {
+  const JsonValue* variable = nullptr;
+  Scope scope = BuildScopeUntil(context, warnings, nullptr, name, &variable);
+  if (variable == nullptr) {
+    return Status::NotFound(fmt::format("dashboard has no variable '{}'", name));
+  }
+  return VariableOptions(*variable, context, scope);
+}
+
+namespace {
+
+Scope BuildScopeUntil(const VariableContext& context, std::vector<std::string>* warnings,
+                      std::vector<AdhocFilter>* adhoc, std::string_view stop_before,
+                      const JsonValue** stop) {
   Scope scope;
   scope.builtins = VariableBuiltins(context);
   // Request values for names the templating does not define still interpolate.
@@ -473,6 +502,10 @@ Scope BuildScope(const VariableContext& context, std::vector<std::string>* warni
     const std::string name = StringMember(var, "name");
     const std::string type = StringMember(var, "type", "query");
     if (name.empty()) continue;
+    if (!stop_before.empty() && name == stop_before) {
+      if (stop != nullptr) *stop = &var;
+      break;
+    }
     if (type == "adhoc") {
       const JsonValue* filters = Member(var, "filters");
       if (adhoc != nullptr && filters != nullptr && filters->IsArray()) {
@@ -529,5 +562,7 @@ Scope BuildScope(const VariableContext& context, std::vector<std::string>* warni
   }
   return scope;
 }
+
+}  // namespace
 
 }  // namespace otelite::dashboards

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -64,6 +65,12 @@ Result<std::vector<VariableOption>> VariableOptions(const rapidjson::Value& vari
 // filters of adhoc variables (their JSON `filters`).
 Scope BuildScope(const VariableContext& context, std::vector<std::string>* warnings,
                  std::vector<AdhocFilter>* adhoc = nullptr);
+
+// The options of the dashboard variable `name` of context.templating, its query seeing the
+// variables before it (BuildScope over those). NotFound when the templating has no such variable.
+Result<std::vector<VariableOption>> DashboardVariableOptions(const VariableContext& context,
+                                                             std::string_view name,
+                                                             std::vector<std::string>* warnings);
 
 // The variable query text: `query` as a string, or the object form's `query`; "" when absent.
 std::string VariableQueryText(const rapidjson::Value& variable);

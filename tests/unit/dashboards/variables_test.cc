@@ -177,5 +177,28 @@ TEST_F(VariablesTest, ScopeUsesEarlierVariablesAndDefaults) {
   EXPECT_TRUE(scope.variables["x"].values.empty());
 }
 
+TEST_F(VariablesTest, DashboardVariableOptionsSeeEarlierVariables) {
+  rapidjson::Document templating;
+  templating.Parse(R"j([
+      {"name":"model","type":"custom","query":"opus,haiku"},
+      {"name":"session","type":"query","datasource":"Prometheus","includeAll":true,
+       "query":"label_values(claude_code_cost_usage_USD_total{model=\"$model\"}, session_id)"},
+      {"name":"later","type":"custom","query":"z"}])j");
+  VariableContext c = Context();
+  c.templating = &templating;
+  std::vector<std::string> warnings;
+  // model defaults to its first option, opus.
+  auto r = DashboardVariableOptions(c, "session", &warnings);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(Values(*r), (std::vector<std::string>{"$__all", "s1"}));
+  c.values["model"] = {"haiku"};
+  EXPECT_EQ(Values(*DashboardVariableOptions(c, "session", &warnings)),
+            (std::vector<std::string>{"$__all", "s2"}));
+  auto missing = DashboardVariableOptions(c, "nope", &warnings);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(warnings.empty());
+}
+
 }  // namespace
 }  // namespace otelite::dashboards
