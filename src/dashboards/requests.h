@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "dashboards/adhoc.h"
 
 namespace otelite::dashboards {
 
@@ -41,14 +42,8 @@ struct DatasourceRef {
   bool empty() const { return type.empty() && uid.empty() && name.empty(); }
 };
 
-// One ad hoc filter: {"key":"project","operator":"=","value":"otelite"}; operators =, !=, =~,
-// !~, <, >.
-struct AdhocFilter {
-  std::string key;
-  std::string op;
-  std::string value;
-};
-
+// Ad hoc filters ({"key":"project","operator":"=","value":"otelite"}) are AdhocFilter
+// (adhoc.h); the parser accepts the operators =, !=, =~, !~, <, >.
 // A query target with Grafana's fields (Prometheus and Loki).
 struct Target {
   std::string ref_id;  // "A", "B", … by position when absent

@@ -221,9 +221,9 @@ void Organize(std::vector<Frame>* frames, const JsonValue& options) {
         }
       }
       for (size_t i = 0; i < frame.fields.size(); ++i) {
-        if (new_names[i].empty()) continue;
-        frame.fields[i].name = new_names[i];
-        frame.fields[i].config.display_name = new_names[i];
+        // As in Grafana, the field keeps its name (field overrides `byName` of the original
+        // name still apply) and shows the new one.
+        if (!new_names[i].empty()) frame.fields[i].config.display_name = new_names[i];
       }
     }
   }

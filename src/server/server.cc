@@ -24,11 +24,13 @@
 #include "api/tail.h"
 #include "api/ui/auth.h"
 #include "api/ui/dashboards_api.h"
+#include "api/ui/query_api.h"
 #include "api/ui/static_files.h"
 #include "api/ui/ui_api.h"
 #include "core/dir_lock.h"
 #include "core/go_text.h"
 #include "dashboards/builtin_dashboards.h"
+#include "dashboards/datasource.h"
 #include "dashboards/store.h"
 #include "export/prometheus/exposition_registry.h"
 #include "ingest/otlp/receiver.h"
@@ -61,6 +63,7 @@ struct Server::Components {
   std::unique_ptr<api::ui::Auth> auth;
   std::unique_ptr<api::ui::StaticFiles> web_files;
   std::unique_ptr<dashboards::DashboardStore> dashboards;
+  std::unique_ptr<dashboards::Datasources> datasources;
   std::unique_ptr<HttpServer> ui_http;
   std::unique_ptr<HttpServer> otlp_http;
   std::unique_ptr<HttpServer> exporter_http;
@@ -378,6 +381,16 @@ Status Server::StartUi(const HttpServerOptions& http_options) {
   OTELITE_RETURN_IF_ERROR(OpenDashboards());
   api::ui::RegisterUiApi({.auth = c.auth.get(), .files = c.web_files.get()}, &c.ui_router);
   api::ui::RegisterDashboardsApi(c.auth.get(), c.dashboards.get(), &c.ui_router);
+  // The UI queries the embedded engines directly (the same answers as :9090 and :3100).
+  c.datasources = std::make_unique<dashboards::Datasources>();
+  c.datasources->Add(
+      std::make_unique<dashboards::EmbeddedPrometheus>(c.promql.get(), c.metrics.get()), true);
+  c.datasources->Add(std::make_unique<dashboards::EmbeddedLoki>(c.logql.get(), c.events.get()));
+  api::ui::RegisterQueryApi({.auth = c.auth.get(),
+                             .store = c.dashboards.get(),
+                             .datasources = c.datasources.get(),
+                             .now_ms = nullptr},
+                            &c.ui_router);
   c.ui_http = std::make_unique<HttpServer>("ui", &c.ui_router, http_options);
   OTELITE_RETURN_IF_ERROR(c.ui_http->Listen(config_.listen, config_.ui_port));
   c.ports.ui = c.ui_http->port();

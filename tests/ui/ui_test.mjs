@@ -87,7 +87,7 @@ async function lokiQuery(server, query, timeSec) {
 async function fill(server, nowMs) {
   await loadData(server.otlp, nowMs);
   await waitFor('the cost in the Prometheus API', async () => {
-    const r = await promQuery(server, 'sum(claude_code_cost_usage_USD_total)');
+    const r = await promQuery(server, 'sum(last_over_time(claude_code_cost_usage_USD_total[1h]))');
     return r.length === 1 && Math.abs(Number(r[0].value[1]) - TRUTH.cost) < 1e-9;
   }, { timeoutMs: 10000 });
   await waitFor('the prompts in the Loki API', async () => {
@@ -168,13 +168,13 @@ async function suiteDashboards() {
       await page.goto(`${server.base}/d/claude-code-personal/overview?from=now-1h&to=now`);
       checks.equal(await statText(page, 'Total Cost'), '$2.50', 'Overview: Total Cost');
       checks.equal(await statText(page, 'Total Sessions'), String(TRUTH.sessions), 'Overview: Total Sessions');
-      checks.equal(await statText(page, 'Total Tokens'), '5.60K', 'Overview: Total Tokens');
+      checks.equal(await statText(page, 'Total Tokens'), '5.60 K', 'Overview: Total Tokens');
       checks.equal(await statText(page, 'Git Commits'), String(TRUTH.commits), 'Overview: Git Commits');
       checks.equal(await statText(page, 'Pull Requests'), String(TRUTH.pullRequests), 'Overview: Pull Requests');
       const lines = await statText(page, 'Lines of Code');
       checks.ok(lines === String(TRUTH.linesAdded + TRUTH.linesRemoved) || lines === String(TRUTH.linesAdded),
         'Overview: Lines of Code', lines);
-      const slices = await legendItems(page, 'Cost by Model');
+      const slices = await legendItems(page, 'Cost Distribution by Model');
       checks.ok(slices.length === 2 && slices.some((s) => s.includes('claude-opus-4-1')) &&
         slices.some((s) => s.includes('claude-sonnet-4-5')), 'Overview: the cost donut has one slice per model',
       JSON.stringify(slices));
@@ -197,8 +197,8 @@ async function suiteDashboards() {
       // The Deep Dive.
       await page.goto(`${server.base}/d/claude-code-deep/deep-dive?from=now-1h&to=now`);
       checks.equal(await statText(page, 'Total Prompts'), String(TRUTH.prompts), 'Deep Dive: Total Prompts');
-      checks.equal(await statText(page, 'API Requests'), String(TRUTH.apiRequests), 'Deep Dive: API Requests');
-      const logRows = await (await panelByTitle(page, 'Prompt Log')).locator('[data-testid="log-row"]').allInnerTexts();
+      checks.equal(await statText(page, 'Total API Requests'), String(TRUTH.apiRequests), 'Deep Dive: API Requests');
+      const logRows = await (await panelByTitle(page, 'Prompt Log (Recent Prompts)')).locator('[data-testid="log-row"]').allInnerTexts();
       checks.ok(logRows.length === TRUTH.prompts && logRows.some((r) => r.includes(TRUTH.promptText)),
         'Deep Dive: the prompt log shows the prompts', JSON.stringify(logRows));
       await fullScreenshot(page, 'deep-dive.png');
@@ -285,13 +285,21 @@ async function suiteSeed() {
       const shown = await statText(page, 'Total Cost (USD)');
       const value = Number(expected[0]?.value[1]);
       checks.equal(shown, `$${value.toFixed(2)}`, 'seed Overview: Total Cost (USD) shows its query\'s value');
-      const panels = await page.locator('[data-testid^="panel-"]').count();
-      checks.ok(panels >= 24, 'seed Overview: every panel is drawn', `${panels} panels`);
+      const panels = await page.locator('[data-testid^="panel-"][data-panel-type]').count();
+      const seedPanels = JSON.parse(fs.readFileSync(path.join(seedDir, 'claude-code-dashboard.json'), 'utf8')).panels.length;
+      checks.equal(panels, seedPanels, 'seed Overview: every panel and row of its JSON is drawn');
       checks.equal(await page.getByText('not supported:').count(), 0, 'seed Overview: no unsupported panel');
       await fullScreenshot(page, 'seed-overview.png');
 
       await page.goto(`${server.base}/d/claude-code-deep/claude-code-deep-dive?from=${from}&to=${to}`);
-      checks.equal(await statText(page, 'Total Prompts'), String(TRUTH.prompts), 'seed Deep Dive: Total Prompts');
+      // The seed's counts are not summed: one series per event (every event has its own
+      // structured metadata), so its stat shows one value per prompt, as Grafana does.
+      const perEvent = await lokiQuery(server,
+        'count_over_time({service_name="claude-code"} | event_name="user_prompt" [3600s])', to / 1000);
+      const stats = await (await panelByTitle(page, 'Total Prompts')).locator('[data-testid="stat-value"]').allInnerTexts();
+      checks.equal(JSON.stringify(stats.map((t) => t.trim()).sort()),
+        JSON.stringify(perEvent.map((r) => String(Number(r.value[1]))).sort()),
+        'seed Deep Dive: Total Prompts shows one value per series of its query');
       const logRows = await (await panelByTitle(page, 'Prompt Log (Recent Prompts)')).locator('[data-testid="log-row"]').allInnerTexts();
       checks.ok(logRows.some((r) => r.includes(TRUTH.promptText)), 'seed Deep Dive: the prompt log shows the prompt');
       await fullScreenshot(page, 'seed-deep-dive.png');

@@ -114,8 +114,11 @@ TEST_F(PanelQueryTest, TableFormatWithOrganize) {
   ASSERT_EQ(r.frames.size(), 1u);
   const Frame& f = r.frames[0];
   ASSERT_EQ(f.fields.size(), 2u);
-  EXPECT_EQ(f.fields[0].name, "Model");
-  EXPECT_EQ(f.fields[1].name, "Total Cost");
+  // Renamed for display; the names stay (overrides byName of the original name still apply).
+  EXPECT_EQ(f.fields[0].name, "model");
+  EXPECT_EQ(FieldDisplayName(f, f.fields[0]), "Model");
+  EXPECT_EQ(f.fields[1].name, "Value");
+  EXPECT_EQ(FieldDisplayName(f, f.fields[1]), "Total Cost");
   ASSERT_EQ(f.rows(), 2u);
   for (size_t i = 0; i < 2; ++i) {
     const std::string model = Str(f.fields[0].values[i]);
@@ -146,7 +149,7 @@ TEST_F(PanelQueryTest, LokiInstantQueriesMergedIntoOneTable) {
   ASSERT_EQ(r.frames.size(), 1u);
   const Frame& f = r.frames[0];
   std::vector<std::string> names;
-  for (const Field& field : f.fields) names.push_back(field.name);
+  for (const Field& field : f.fields) names.push_back(FieldDisplayName(f, field));
   EXPECT_EQ(names, (std::vector<std::string>{"Model", "Session", "Requests", "Cost", "Errors"}));
   ASSERT_EQ(f.rows(), 2u);
   for (size_t i = 0; i < 2; ++i) {
@@ -220,8 +223,9 @@ TEST_F(PanelQueryTest, VariablesAllAndAdhocFilters) {
                       60, {}, {{"session_id", "=", "s2"}}, templating);
   ASSERT_EQ(r.queries.size(), 1u);
   EXPECT_EQ(r.queries[0].error, "");
-  EXPECT_EQ(r.queries[0].expr,
-            R"j(sum(increase(claude_code_cost_usage_USD_total{model=~"(haiku|opus)",session_id="s2"}[1h])))j");
+  EXPECT_EQ(
+      r.queries[0].expr,
+      R"j(sum(increase(claude_code_cost_usage_USD_total{model=~"(haiku|opus)",session_id="s2"}[1h])))j");
   ASSERT_EQ(r.frames.size(), 1u);
   EXPECT_NEAR(Num(r.frames[0].fields[1].values[0]), 120, 1e-9);
   // A request value overrides the JSON's current one.

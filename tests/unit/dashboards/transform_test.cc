@@ -123,9 +123,10 @@ TEST(Organize, ExcludeOrderRename) {
       "indexByName":{"Value":0,"model":1},
       "renameByName":{"model":"Model","Value":"Total Cost"}}}])");
   ASSERT_EQ(out[0].fields.size(), 2u);
-  EXPECT_EQ(out[0].fields[0].name, "Total Cost");
+  EXPECT_EQ(out[0].fields[0].name, "Value");
   EXPECT_EQ(out[0].fields[0].config.display_name, "Total Cost");
-  EXPECT_EQ(out[0].fields[1].name, "Model");
+  EXPECT_EQ(out[0].fields[1].name, "model");
+  EXPECT_EQ(out[0].fields[1].config.display_name, "Model");
 }
 
 TEST(FilterFieldsByName, IncludeNamesAndPattern) {
