@@ -198,6 +198,7 @@ async function suiteDashboards() {
       await page.goto(`${server.base}/d/claude-code-deep/deep-dive?from=now-1h&to=now`);
       checks.equal(await statText(page, 'Total Prompts'), String(TRUTH.prompts), 'Deep Dive: Total Prompts');
       checks.equal(await statText(page, 'Total API Requests'), String(TRUTH.apiRequests), 'Deep Dive: API Requests');
+      checks.equal(await statText(page, 'API Errors'), '0', 'Deep Dive: no API errors is 0, not "No data"');
       const logRows = await (await panelByTitle(page, 'Prompt Log (Recent Prompts)')).locator('[data-testid="log-row"]').allInnerTexts();
       checks.ok(logRows.length === TRUTH.prompts && logRows.some((r) => r.includes(TRUTH.promptText)),
         'Deep Dive: the prompt log shows the prompts', JSON.stringify(logRows));
