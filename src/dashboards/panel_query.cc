@@ -7,6 +7,7 @@
 
 #include "dashboards/interpolate.h"
 #include "dashboards/interval.h"
+#include "dashboards/json_members.h"
 #include "dashboards/transform.h"
 #include "dashboards/variables.h"
 #include "query/logql/ast.h"
@@ -15,38 +16,7 @@
 namespace otelite::dashboards {
 namespace {
 
-using JsonValue = rapidjson::Value;
-
 constexpr size_t kDefaultMaxLines = 1000;
-
-const JsonValue* Member(const JsonValue& obj, const char* key) {
-  if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(key);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
-}
-
-std::string StringMember(const JsonValue& obj, const char* key, std::string def = "") {
-  const JsonValue* v = Member(obj, key);
-  return v != nullptr && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : def;
-}
-
-bool BoolMember(const JsonValue& obj, const char* key) {
-  const JsonValue* v = Member(obj, key);
-  return v != nullptr && v->IsBool() && v->GetBool();
-}
-
-int64_t IntMember(const JsonValue& obj, const char* key) {
-  const JsonValue* v = Member(obj, key);
-  if (v == nullptr) return 0;
-  if (v->IsInt64()) return v->GetInt64();
-  if (v->IsNumber()) return static_cast<int64_t>(v->GetDouble());
-  if (v->IsString()) {
-    char* end = nullptr;
-    const long long n = std::strtoll(v->GetString(), &end, 10);
-    if (end != v->GetString() && *end == '\0') return n;
-  }
-  return 0;
-}
 
 int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <mutex>
 
+#include "core/file_util.h"
 #include "dashboards/time_range.h"
 
 namespace otelite::dashboards {
@@ -48,42 +49,6 @@ std::string FolderUrl(std::string_view uid, std::string_view title) {
 
 std::string NormalizeFolderUid(std::string_view uid) {
   return uid == "general" ? std::string() : std::string(uid);
-}
-
-Status Errno(const std::string& what) {
-  return Status::IoError(fmt::format("{}: {}", what, std::strerror(errno)));
-}
-
-void SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
-// Readers see the old file or the new one: temp file, fsync, rename, fsync of the directory.
-Status WriteFileAtomically(const std::string& path, std::string_view contents) {
-  const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("open " + temp);
-  Status st;
-  size_t written = 0;
-  while (st.ok() && written < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) st = Errno("write " + temp);
-    if (n > 0) written += static_cast<size_t>(n);
-  }
-  if (st.ok() && ::fsync(fd) != 0) st = Errno("fsync " + temp);
-  if (::close(fd) != 0 && st.ok()) st = Errno("close " + temp);
-  if (st.ok() && ::rename(temp.c_str(), path.c_str()) != 0) st = Errno("rename " + temp);
-  if (!st.ok()) {
-    ::unlink(temp.c_str());
-    return st;
-  }
-  SyncDirectory(fs::path(path).parent_path().string());
-  return Status::Ok();
 }
 
 // The file an import is kept in: the GET response's shape, {"dashboard":{…},"meta":{…}}.
@@ -645,7 +610,7 @@ StoreResult<DeleteResult> DashboardStore::Delete(std::string_view uid) {
   if (!options_.data_dir.empty()) {
     const std::string path = ImportedPath(uid);
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-      const Status st = Errno("unlink " + path);
+      const Status st = ErrnoError("unlink " + path);
       spdlog::error("dashboards: deleting \"{}\": {}", uid, st.message());
       return Error(StoreErrorKind::kInternal, "Failed to delete dashboard: " + st.message());
     }

@@ -9,26 +9,10 @@
 #include <set>
 #include <unordered_map>
 
+#include "dashboards/json_members.h"
+
 namespace otelite::dashboards {
 namespace {
-
-using JsonValue = rapidjson::Value;
-
-const JsonValue* Member(const JsonValue& obj, const char* key) {
-  if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(key);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
-}
-
-std::string StringMember(const JsonValue& obj, const char* key, std::string def = "") {
-  const JsonValue* v = Member(obj, key);
-  return v != nullptr && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : def;
-}
-
-bool BoolMember(const JsonValue& obj, const char* key, bool def = false) {
-  const JsonValue* v = Member(obj, key);
-  return v != nullptr && v->IsBool() ? v->GetBool() : def;
-}
 
 std::vector<std::string> StringArray(const JsonValue* v) {
   std::vector<std::string> out;

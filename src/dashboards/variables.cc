@@ -10,40 +10,10 @@
 #include "core/float_format.h"
 #include "dashboards/frames.h"
 #include "dashboards/interval.h"
+#include "dashboards/json_members.h"
 
 namespace otelite::dashboards {
 namespace {
-
-using JsonValue = rapidjson::Value;
-
-const JsonValue* Member(const JsonValue& obj, const char* key) {
-  if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(key);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
-}
-
-std::string StringMember(const JsonValue& obj, const char* key, std::string def = "") {
-  const JsonValue* v = Member(obj, key);
-  return v != nullptr && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : def;
-}
-
-bool BoolMember(const JsonValue& obj, const char* key) {
-  const JsonValue* v = Member(obj, key);
-  return v != nullptr && v->IsBool() && v->GetBool();
-}
-
-int64_t IntMember(const JsonValue& obj, const char* key, int64_t def) {
-  const JsonValue* v = Member(obj, key);
-  if (v == nullptr) return def;
-  if (v->IsInt64()) return v->GetInt64();
-  if (v->IsNumber()) return static_cast<int64_t>(v->GetDouble());
-  if (v->IsString()) {
-    char* end = nullptr;
-    const long long n = std::strtoll(v->GetString(), &end, 10);
-    if (end != v->GetString() && *end == '\0') return n;
-  }
-  return def;
-}
 
 std::string Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <vector>
 
+#include "core/file_util.h"
+
 namespace otelite::api::ui {
 namespace {
 
@@ -167,23 +169,16 @@ Status Auth::SaveUsersLocked() const {
   fs::path file = fs::path(options_.data_dir) / kUsersFile;
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  if (ec)
+  if (ec) {
     return Status::IoError(
         fmt::format("cannot create {}: {}", file.parent_path().string(), ec.message()));
-  fs::path tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    for (const auto& [name, user] : users_) {
-      out << name << ' ' << RoleName(user.role) << ' ' << user.hash << '\n';
-    }
-    out.flush();
-    if (!out) return Status::IoError(fmt::format("cannot write {}", tmp.string()));
   }
-  fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, ec);
-  fs::rename(tmp, file, ec);
-  if (ec) return Status::IoError(fmt::format("cannot write {}: {}", file.string(), ec.message()));
-  return Status::Ok();
+  std::string text;
+  for (const auto& [name, user] : users_) {
+    text += fmt::format("{} {} {}\n", name, RoleName(user.role), user.hash);
+  }
+  // Only the owner may read the hashes.
+  return WriteFileAtomically(file.string(), text, 0600);
 }
 
 bool Auth::Verify(std::string_view user, std::string_view password) const {

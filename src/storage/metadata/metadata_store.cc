@@ -16,6 +16,7 @@
 #include <iterator>
 #include <limits>
 
+#include "core/file_util.h"
 #include "core/units.h"
 
 namespace otelite {
@@ -37,41 +38,6 @@ bool ParseType(std::string_view text, MetricType* type) {
     }
   }
   return false;
-}
-
-Status Errno(const std::string& what) {
-  return Status::IoError(fmt::format("{}: {}", what, std::strerror(errno)));
-}
-
-// Readers see the old file or the new one, never a part: temp file, fsync, rename, and an
-// fsync of the directory so that the rename itself survives a power loss.
-Status WriteFileAtomically(const std::string& path, std::string_view contents) {
-  const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("open " + temp);
-  Status st;
-  size_t written = 0;
-  while (st.ok() && written < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) st = Errno("write " + temp);
-    if (n > 0) written += static_cast<size_t>(n);
-  }
-  if (st.ok() && ::fsync(fd) != 0) st = Errno("fsync " + temp);
-  if (::close(fd) != 0 && st.ok()) st = Errno("close " + temp);
-  if (st.ok() && ::rename(temp.c_str(), path.c_str()) != 0) st = Errno("rename " + temp);
-  if (!st.ok()) {
-    ::unlink(temp.c_str());
-    return st;
-  }
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  return Status::Ok();
 }
 
 const rapidjson::Value* Member(const rapidjson::Value& object, const char* name) {
@@ -189,9 +155,9 @@ Status MetadataStore::Load() {
     return Status::Ok();
   }
   std::ifstream in(options_.path, std::ios::binary);
-  if (!in) return Errno("open " + options_.path);
+  if (!in) return ErrnoError("open " + options_.path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Errno("read " + options_.path);
+  if (in.bad()) return ErrnoError("read " + options_.path);
   Status st = Parse(text);
   if (!st.ok()) {
     return Status::InvalidArgument(

@@ -417,6 +417,9 @@ TEST(DashboardStoreTest, ConcurrentReadersAndWriters) {
       }
     });
   }
+  // Writes start once the readers run (saves without a data directory are quick enough to
+  // finish before a thread starts on a busy machine).
+  while (reads.load() == 0) std::this_thread::yield();
   for (int i = 0; i < 200; ++i) {
     auto saved = store.Save(Json("w", "Writer", i), false, "", "admin");
     ASSERT_TRUE(saved.ok()) << saved.error().message;
