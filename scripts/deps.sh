@@ -11,7 +11,7 @@ packages=(
   libboost1.74-dev libsimdjson-dev libre2-dev zlib1g-dev libsnappy-dev libzstd-dev
   libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev rapidjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
-  libsodium-dev chromium fonts-dejavu-core
+  libsodium-dev libcairo2-dev chromium fonts-dejavu-core
   prometheus jq time nodejs npm
 )
 
