@@ -5,7 +5,7 @@ import type { FrameJSON, Panel } from '../types';
 import { pieSlices } from './piechart';
 import { statValues } from './stat';
 import { sortRows } from './table';
-import { formatTicks } from './timeseries';
+import { formatTicks } from './axis';
 import { legendOptions } from './legend';
 import type { PanelData } from './types';
 
@@ -87,5 +87,16 @@ describe('axis ticks and legend options', () => {
     expect(legendOptions({ displayMode: 'table', placement: 'right', showLegend: true })).toEqual({ mode: 'table', placement: 'right' });
     expect(legendOptions({ showLegend: false })).toEqual({ mode: 'hidden', placement: 'bottom' });
     expect(legendOptions({})).toEqual({ mode: 'list', placement: 'bottom' });
+  });
+});
+
+describe('dashboard-wide empty state', () => {
+  it('is empty only when some panel answered and none had data; failures do not count', async () => {
+    const { dashboardHasNoData } = await import('./panel');
+    expect(dashboardHasNoData([false, false])).toBe(true);
+    expect(dashboardHasNoData([false, true, false])).toBe(false);
+    expect(dashboardHasNoData([null, false])).toBe(true);
+    expect(dashboardHasNoData([null])).toBe(false);
+    expect(dashboardHasNoData([])).toBe(false);
   });
 });
