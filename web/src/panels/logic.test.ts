@@ -100,3 +100,15 @@ describe('dashboard-wide empty state', () => {
     expect(dashboardHasNoData([])).toBe(false);
   });
 });
+
+describe('pie slice paths', () => {
+  it('draws a single 100% slice as two half arcs (an arc with equal ends draws nothing)', async () => {
+    const { arcPath } = await import('./piechart');
+    const ring = arcPath(50, 50, 40, 24, 0, Math.PI * 2);
+    // Outer circle clockwise through the bottom, inner circle the other way (a hole).
+    expect(ring).toBe('M50.00,10.00A40,40 0 1 1 50.00,90.00A40,40 0 1 1 50.00,10.00Z' + 'M50.00,26.00A24,24 0 1 0 50.00,74.00A24,24 0 1 0 50.00,26.00Z');
+    expect(arcPath(50, 50, 40, 0, 0, Math.PI * 2)).toBe('M50.00,10.00A40,40 0 1 1 50.00,90.00A40,40 0 1 1 50.00,10.00Z');
+    // A quarter slice of a pie: centre, top, arc to the right.
+    expect(arcPath(50, 50, 40, 0, 0, Math.PI / 2)).toBe('M50,50L50.00,10.00A40,40 0 0 1 90.00,50.00Z');
+  });
+});

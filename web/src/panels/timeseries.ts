@@ -237,7 +237,7 @@ export class TimeSeriesRenderer implements PanelRenderer {
       ms: 1,
       pxAlign: 0,
       legend: { show: false },
-      padding: [8, 8, 0, 0],
+      padding: [8, 16, 0, 0],
       cursor: {
         drag: { x: true, y: false, setScale: false },
         points: { size: 7 },
