@@ -3,7 +3,7 @@
 
 import { api, ApiError } from '../api';
 import { GRID_CELL_MARGIN, allPanels, groupRows, layoutDashboard, layoutHeight, toPixels, type RowGroup } from '../layout/grid';
-import { PanelView, PANEL_HEADER, type PanelHost } from '../panels/panel';
+import { PanelView, PANEL_HEADER, dashboardHasNoData, telemetryHintElement, type PanelHost } from '../panels/panel';
 import type { RenderContext } from '../panels/types';
 import { resolveRange, type RawRange } from '../time/range';
 import { ianaName } from '../time/tz';
@@ -42,6 +42,9 @@ export class DashboardPage implements Page {
   private width = 0;
   private lastRange = { from: Date.now() - 3600000, to: Date.now() };
   private readonly unsubscribe: Array<() => void> = [];
+  /** per panel id: got data (true), none (false), failed (null) in its last answer */
+  private readonly panelResults = new Map<number, boolean | null>();
+  private readonly hintEl: HTMLElement = h('div', { class: 'dashboard-hint', hidden: true });
   private destroyed = false;
 
   constructor(private readonly uid: string) {
@@ -172,7 +175,14 @@ export class DashboardPage implements Page {
       actions,
       this.time!.el,
     );
-    replaceChildren(this.el, toolbar, this.vars!.isEmpty ? null : this.vars!.el, h('div', { class: 'view-panel-bar', hidden: true }), this.grid);
+    replaceChildren(
+      this.el,
+      toolbar,
+      this.vars!.isEmpty ? null : this.vars!.el,
+      this.hintEl,
+      h('div', { class: 'view-panel-bar', hidden: true }),
+      this.grid,
+    );
   }
 
   private linkUrl(url: string, keepTime: boolean, includeVars: boolean): string {
@@ -233,10 +243,22 @@ export class DashboardPage implements Page {
     };
   }
 
-  private panelHost(): PanelHost {
+  /** The project's own dashboards say how to turn on telemetry when no panel has any data. */
+  private updateHint(): void {
+    const own = OWN_DASHBOARDS.has(this.uid) || this.meta.source === 'builtin';
+    const show = own && dashboardHasNoData(this.panelResults.values());
+    if (show === !this.hintEl.hidden) return;
+    this.hintEl.hidden = !show;
+    replaceChildren(this.hintEl, show ? telemetryHintElement() : null);
+  }
+
+  private panelHost(panelId: number): PanelHost {
     const uid = this.uid;
     return {
-      telemetryHint: OWN_DASHBOARDS.has(uid) || this.meta.source === 'builtin',
+      reportData: (got) => {
+        this.panelResults.set(panelId, got);
+        this.updateHint();
+      },
       context: () => this.context(),
       fallbackRange: () => this.lastRange,
       query: async (panel, maxDataPoints, signal) => {
@@ -265,7 +287,7 @@ export class DashboardPage implements Page {
     const id = typeof panel.id === 'number' ? panel.id : -1;
     let v = this.views.get(id);
     if (!v) {
-      const host = this.panelHost();
+      const host = this.panelHost(id);
       host.menu = {
         view: () => updateParams((q) => q.set('viewPanel', String(id))),
         exploreUrl: (queries) => this.exploreUrl(panel, queries),

@@ -5,7 +5,7 @@ import type { FrameJSON, Panel } from '../types';
 import { pieSlices } from './piechart';
 import { statValues } from './stat';
 import { sortRows } from './table';
-import { formatTicks } from './timeseries';
+import { formatTicks } from './axis';
 import { legendOptions } from './legend';
 import type { PanelData } from './types';
 
@@ -87,5 +87,28 @@ describe('axis ticks and legend options', () => {
     expect(legendOptions({ displayMode: 'table', placement: 'right', showLegend: true })).toEqual({ mode: 'table', placement: 'right' });
     expect(legendOptions({ showLegend: false })).toEqual({ mode: 'hidden', placement: 'bottom' });
     expect(legendOptions({})).toEqual({ mode: 'list', placement: 'bottom' });
+  });
+});
+
+describe('dashboard-wide empty state', () => {
+  it('is empty only when some panel answered and none had data; failures do not count', async () => {
+    const { dashboardHasNoData } = await import('./panel');
+    expect(dashboardHasNoData([false, false])).toBe(true);
+    expect(dashboardHasNoData([false, true, false])).toBe(false);
+    expect(dashboardHasNoData([null, false])).toBe(true);
+    expect(dashboardHasNoData([null])).toBe(false);
+    expect(dashboardHasNoData([])).toBe(false);
+  });
+});
+
+describe('pie slice paths', () => {
+  it('draws a single 100% slice as two half arcs (an arc with equal ends draws nothing)', async () => {
+    const { arcPath } = await import('./piechart');
+    const ring = arcPath(50, 50, 40, 24, 0, Math.PI * 2);
+    // Outer circle clockwise through the bottom, inner circle the other way (a hole).
+    expect(ring).toBe('M50.00,10.00A40,40 0 1 1 50.00,90.00A40,40 0 1 1 50.00,10.00Z' + 'M50.00,26.00A24,24 0 1 0 50.00,74.00A24,24 0 1 0 50.00,26.00Z');
+    expect(arcPath(50, 50, 40, 0, 0, Math.PI * 2)).toBe('M50.00,10.00A40,40 0 1 1 50.00,90.00A40,40 0 1 1 50.00,10.00Z');
+    // A quarter slice of a pie: centre, top, arc to the right.
+    expect(arcPath(50, 50, 40, 0, 0, Math.PI / 2)).toBe('M50,50L50.00,10.00A40,40 0 0 1 90.00,50.00Z');
   });
 });

@@ -22,8 +22,11 @@ export interface PanelMenuActions {
 export interface PanelHost {
   query(panel: Panel, maxDataPoints: number, signal: AbortSignal): Promise<PanelQueryResponse>;
   context(): RenderContext;
-  /** the project's own dashboards show how to turn on Claude Code telemetry when empty */
-  telemetryHint: boolean;
+  /**
+   * Told after every answer: whether the panel got data (null: the query failed). The page
+   * shows how to turn on Claude Code telemetry only when no panel of the dashboard has data.
+   */
+  reportData?: ((hasData: boolean | null) => void) | undefined;
   menu: PanelMenuActions;
   /** the last resolved range, used before the first answer arrives */
   fallbackRange(): { from: number; to: number };
@@ -39,10 +42,23 @@ export const TELEMETRY_HINT = [
 export function telemetryHintElement(): HTMLElement {
   return h(
     'div',
-    { class: 'telemetry-hint' },
-    h('p', null, 'Start Claude Code with telemetry sent to otelite:'),
+    { class: 'telemetry-hint', 'data-testid': 'telemetry-hint' },
+    h('p', null, 'No telemetry yet. Start Claude Code with telemetry sent to otelite:'),
     h('pre', null, TELEMETRY_HINT.map((l) => `export ${l}`).join('\n')),
   );
+}
+
+/**
+ * Whether a dashboard is empty as a whole: at least one panel answered and none had data
+ * (panels whose query failed do not count either way).
+ */
+export function dashboardHasNoData(results: Iterable<boolean | null>): boolean {
+  let answered = false;
+  for (const r of results) {
+    if (r === true) return false;
+    if (r === false) answered = true;
+  }
+  return answered;
 }
 
 function hasData(data: PanelData): boolean {
@@ -150,6 +166,7 @@ export class PanelView {
     } catch (e) {
       if (isAbort(e) || controller.signal.aborted) return;
       this.lastQueries = [];
+      this.panelHost.reportData?.(null);
       this.setErrors([e instanceof Error ? e.message : String(e)]);
       this.showMessage(h('div', { class: 'panel-error-text' }, e instanceof Error ? e.message : String(e)));
     } finally {
@@ -189,14 +206,14 @@ export class PanelView {
     const errors = data.queries.filter((q) => q && q.error).map((q) => `${q.refId ? `${q.refId}: ` : ''}${q.error}`);
     const warnings = data.queries.flatMap((q) => (Array.isArray(q?.warnings) ? q.warnings : []));
     this.setErrors(errors, warnings);
-    if (!hasData(data)) {
+    const got = hasData(data);
+    this.panelHost.reportData?.(got ? true : errors.length ? null : false);
+    if (!got) {
       this.lastData = null;
       if (errors.length) {
         this.showMessage(h('div', { class: 'panel-error-text' }, errors.join('\n')));
       } else {
-        this.showMessage(
-          h('div', { class: 'panel-nodata' }, h('div', { class: 'panel-empty' }, 'No data'), this.panelHost.telemetryHint ? telemetryHintElement() : null),
-        );
+        this.showMessage(h('div', { class: 'panel-nodata' }, h('div', { class: 'panel-empty' }, 'No data')));
       }
       return;
     }

@@ -51,11 +51,17 @@ export function pieSlices(panel: Panel, data: PanelData, theme: RenderContext['t
   return out.sort((a, b) => b.value - a.value);
 }
 
-function arcPath(cx: number, cy: number, r: number, inner: number, a0: number, a1: number): string {
-  const full = a1 - a0 >= Math.PI * 2 - 1e-9;
-  if (full) a1 = a0 + Math.PI * 2 - 1e-4;
-  const large = a1 - a0 > Math.PI ? 1 : 0;
+/** SVG path of a slice (a ring segment when inner > 0); a full circle is drawn as two halves. */
+export function arcPath(cx: number, cy: number, r: number, inner: number, a0: number, a1: number): string {
   const p = (rad: number, a: number) => `${(cx + rad * Math.sin(a)).toFixed(2)},${(cy - rad * Math.cos(a)).toFixed(2)}`;
+  if (a1 - a0 >= Math.PI * 2 - 1e-9) {
+    // An arc whose ends coincide is not drawn at all: two half circles instead.
+    const mid = a0 + Math.PI;
+    const outer = `M${p(r, a0)}A${r},${r} 0 1 1 ${p(r, mid)}A${r},${r} 0 1 1 ${p(r, a0)}Z`;
+    if (inner <= 0) return outer;
+    return `${outer}M${p(inner, a0)}A${inner},${inner} 0 1 0 ${p(inner, mid)}A${inner},${inner} 0 1 0 ${p(inner, a0)}Z`;
+  }
+  const large = a1 - a0 > Math.PI ? 1 : 0;
   if (inner <= 0) return `M${cx},${cy}L${p(r, a0)}A${r},${r} 0 ${large} 1 ${p(r, a1)}Z`;
   return `M${p(r, a0)}A${r},${r} 0 ${large} 1 ${p(r, a1)}L${p(inner, a1)}A${inner},${inner} 0 ${large} 0 ${p(inner, a0)}Z`;
 }

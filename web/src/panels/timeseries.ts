@@ -10,6 +10,7 @@ import { withAlpha } from '../format/colors';
 import { fieldColor, formatWithConfig, type ConfiguredField } from '../format/fieldconfig';
 import { REDUCER_NAMES, reduceValues } from '../format/reduce';
 import { formatTime, ianaName } from '../time/tz';
+import { INTEGER_INCRS, formatTicks, formatTimeTicks, wantsIntegerTicks } from './axis';
 import type { FieldConfig, Panel } from '../types';
 import { h, replaceChildren } from '../ui/dom';
 import { renderLegend, legendOptions, type LegendItem } from './legend';
@@ -20,7 +21,10 @@ interface SeriesInfo {
   label: string;
   color: string;
   custom: Record<string, unknown>;
+  /** the values as queried (legend, tooltip) */
   raw: (number | null)[];
+  /** the values as drawn (negative-Y transform applied) */
+  drawn: (number | null)[];
 }
 
 function customOf(config: FieldConfig): Record<string, unknown> {
@@ -37,17 +41,13 @@ function stackingOf(custom: Record<string, unknown>): { mode: string; group: str
   return { mode: 'none', group: 'A' };
 }
 
-/** Tick labels: decimals from the tick step (as Grafana's axis), units from the field. */
-export function formatTicks(config: FieldConfig, splits: number[]): string[] {
-  let decimals: number | undefined;
-  if (config.decimals !== undefined && config.decimals !== null) decimals = config.decimals;
-  else if (splits.length > 1) {
-    // Grafana's axis: as many decimals as the tick step has (rounded to 6 places).
-    const step = Math.round(Math.abs(splits[1]! - splits[0]!) * 1e6) / 1e6;
-    const d = (String(step).split('.')[1] ?? '').length;
-    decimals = d > 0 ? d : undefined;
-  }
-  return splits.map((v) => (v === null || v === undefined ? '' : formatWithConfig(config, v, decimals)));
+/**
+ * The values a series draws and the values it reports: with Grafana's `custom.transform:
+ * negative-Y` the line is drawn below zero but legend and tooltip show the original values.
+ */
+export function seriesValues(values: (number | null)[], custom: Record<string, unknown>): { raw: (number | null)[]; drawn: (number | null)[] } {
+  if (custom.transform === 'negative-Y') return { raw: values, drawn: values.map((v) => (v === null ? null : -v)) };
+  return { raw: values, drawn: values };
 }
 
 export class TimeSeriesRenderer implements PanelRenderer {
@@ -65,6 +65,7 @@ export class TimeSeriesRenderer implements PanelRenderer {
   private height = 0;
   private isolated: number | null = null;
   private hiddenSeries = new Set<number>();
+  private integerTicks = false;
 
   constructor(
     private readonly panel: Panel,
@@ -90,13 +91,16 @@ export class TimeSeriesRenderer implements PanelRenderer {
       const custom = customOf(field.config);
       const hideFrom = custom.hideFrom as Record<string, unknown> | undefined;
       if (hideFrom?.viz === true) return;
-      let raw = joined.ys[i]!;
-      if (custom.transform === 'negative-Y') raw = raw.map((v) => (v === null ? null : -v));
-      infos.push({ field, label: field.displayName, color: fieldColor(field, ctx.theme), custom, raw });
+      const { raw, drawn } = seriesValues(joined.ys[i]!, custom);
+      infos.push({ field, label: field.displayName, color: fieldColor(field, ctx.theme), custom, raw, drawn });
     });
     this.series = infos;
     this.x = joined.x;
+    const percent = infos.some((s) => stackingOf(s.custom).mode === 'percent');
+    const axisConfig = infos[0]?.field.config ?? this.panel.fieldConfig?.defaults ?? {};
+    this.integerTicks = wantsIntegerTicks(axisConfig, infos.map((s) => s.drawn), percent);
     const sig = JSON.stringify([
+      this.integerTicks,
       infos.map((s) => [s.label, s.color, s.custom, s.field.config.unit, s.field.config.min, s.field.config.max]),
       ctx.theme,
       ctx.tz,
@@ -116,7 +120,7 @@ export class TimeSeriesRenderer implements PanelRenderer {
   private plotData(): uPlot.AlignedData {
     const stacks = this.series.map((s) => stackingOf(s.custom));
     const anyStack = stacks.some((s) => s.mode === 'normal' || s.mode === 'percent');
-    let ys = this.series.map((s) => s.raw);
+    let ys = this.series.map((s) => s.drawn);
     if (anyStack) {
       ys = stackSeries(
         ys,
@@ -215,12 +219,15 @@ export class TimeSeriesRenderer implements PanelRenderer {
       ticks: { stroke: grid, width: 1 },
       font: '11px system-ui, sans-serif',
       labelFont: '12px system-ui, sans-serif',
-      values: (_u, splits) => formatTicks(axisConfig, splits),
+      // Grafana: 30 px between value ticks, 15 px in short panels.
+      space: (_u, _axisIdx, _min, _max, dim) => (dim <= 150 ? 15 : 30),
+      values: (_u, splits, _axisIdx, _space, incr) => formatTicks(axisConfig, splits, incr),
       size: (_u, values) => {
         const longest = (values ?? []).reduce((m, v) => Math.max(m, String(v ?? '').length), 2);
         return Math.ceil(longest * 6.6) + 14;
       },
     };
+    if (!isLog && this.integerTicks) yAxis.incrs = INTEGER_INCRS;
     if (axisLabel) {
       yAxis.label = axisLabel;
       yAxis.labelSize = 18;
@@ -230,7 +237,7 @@ export class TimeSeriesRenderer implements PanelRenderer {
       ms: 1,
       pxAlign: 0,
       legend: { show: false },
-      padding: [8, 8, 0, 0],
+      padding: [8, 16, 0, 0],
       cursor: {
         drag: { x: true, y: false, setScale: false },
         points: { size: 7 },
@@ -267,7 +274,14 @@ export class TimeSeriesRenderer implements PanelRenderer {
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid, width: 1 },
           font: '11px system-ui, sans-serif',
-          space: 70,
+          // Room for one label (Grafana: its measured width + 18 px).
+          space: (u, _axisIdx, min, max, dim) => {
+            const incr = (max - min) / Math.max(1, dim / 40);
+            const sample = formatTimeTicks([min], incr, max - min, ctx.tz)[0] ?? '';
+            return sample.length * 6.5 + 18;
+          },
+          values: (u, splits, _axisIdx, _space, incr) =>
+            formatTimeTicks(splits, incr, (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0), ctx.tz),
         },
         yAxis,
       ],

@@ -120,6 +120,7 @@ const ICONS: Record<string, string> = {
   logout: 'M6 2.5H3v11h3M10.5 5L13.5 8l-3 3M13.5 8H6',
   link: 'M6.5 9.5l3-3M7 4.5l1-1a2.8 2.8 0 0 1 4 4l-1 1M9 11.5l-1 1a2.8 2.8 0 0 1-4-4l1-1',
   close: 'M4 4l8 8M12 4l-8 8',
+  plus: 'M8 3v10M3 8h10',
 };
 
 export function icon(name: string, size = 16): SVGSVGElement {

@@ -1,21 +1,26 @@
-// Template variable bar (templating.list): a select per variable, options from
-// POST /api/variables/options (custom/interval/constant/textbox are read locally), multi-select
-// and All, `var-<name>` URL parameters. Changing a variable refreshes the options of the
-// variables that use it, then tells the page to re-query its panels.
+// Template variable bar (templating.list): a dropdown picker per variable (varpicker.ts), options
+// from POST /api/variables/options (custom/interval/constant/textbox are read locally),
+// multi-select and All, ad hoc filters (adhoc.ts), `var-<name>` URL parameters. Changing a
+// variable refreshes the options of the variables that use it, then tells the page to re-query
+// its panels.
 
 import { api, isAbort } from '../api';
 import type { RawRange } from '../time/range';
 import type { Dashboard, Variable, VariableOption } from '../types';
 import { params, updateParams, urlVariables } from '../state';
+import { ADHOC_OPERATORS, adhocEditor, formatAdhocParam, parseAdhocParam, type AdhocFilter } from './adhoc';
 import { h, replaceChildren } from './dom';
+import { ALL_VALUE, varPicker } from './varpicker';
 
-export const ALL_VALUE = '$__all';
+export { ALL_VALUE };
 
 interface VarState {
   def: Variable;
   name: string;
   options: VariableOption[];
   value: string[];
+  /** type adhoc: the filters */
+  filters: AdhocFilter[];
   error?: string | undefined;
 }
 
@@ -65,7 +70,7 @@ export class VariablesBar {
     const list = Array.isArray(dashboard.templating?.list) ? dashboard.templating!.list! : [];
     this.vars = list
       .filter((v) => v && typeof v.name === 'string' && v.name)
-      .map((def) => ({ def, name: def.name!, options: Array.isArray(def.options) ? def.options : [], value: [] }));
+      .map((def) => ({ def, name: def.name!, options: Array.isArray(def.options) ? def.options : [], value: [], filters: [] }));
     this.el = h('div', { class: 'variables-bar', hidden: this.vars.every((v) => v.def.hide === 2) });
   }
 
@@ -80,18 +85,9 @@ export class VariablesBar {
     return out;
   }
 
-  /** Ad hoc filters from `var-<adhoc>=key|op|value` parameters. */
-  adhocFilters(): Array<{ key: string; operator: string; value: string }> {
-    const out: Array<{ key: string; operator: string; value: string }> = [];
-    const url = urlVariables();
-    for (const v of this.vars) {
-      if (v.def.type !== 'adhoc') continue;
-      for (const f of url.get(v.name) ?? []) {
-        const [key, operator, ...rest] = f.split('|');
-        if (key && operator) out.push({ key, operator, value: rest.join('|') });
-      }
-    }
-    return out;
+  /** The ad hoc filters of every adhoc variable (from `var-<adhoc>=key|op|value`). */
+  adhocFilters(): AdhocFilter[] {
+    return this.vars.filter((v) => v.def.type === 'adhoc').flatMap((v) => v.filters);
   }
 
   /** Text for $name in titles. */
@@ -120,6 +116,14 @@ export class VariablesBar {
     const url = urlVariables();
     let changed = false;
     for (const v of this.vars) {
+      if (v.def.type === 'adhoc') {
+        const filters = adhocFromUrl(url.get(v.name));
+        if (JSON.stringify(filters) !== JSON.stringify(v.filters)) {
+          v.filters = filters;
+          changed = true;
+        }
+        continue;
+      }
       const want = url.get(v.name);
       if (want && JSON.stringify(want) !== JSON.stringify(v.value)) {
         v.value = want;
@@ -144,7 +148,12 @@ export class VariablesBar {
 
   private settle(v: VarState, wanted: string[] | undefined): void {
     const def = v.def;
-    if (def.type === 'textbox' || def.type === 'constant' || def.type === 'adhoc') {
+    if (def.type === 'adhoc') {
+      // Without var-<name> in the URL: the filters saved in the dashboard.
+      v.filters = wanted ? adhocFromUrl(wanted) : adhocFromDefinition(def.filters);
+      return;
+    }
+    if (def.type === 'textbox' || def.type === 'constant') {
       v.value = wanted?.length ? wanted : asStrings(def.current?.value ?? queryText(def)).slice(0, 1);
       return;
     }
@@ -202,25 +211,38 @@ export class VariablesBar {
   private writeUrl(replace: boolean): void {
     const current = params();
     let same = true;
+    const urlValues = (v: VarState) => (v.def.type === 'adhoc' ? v.filters.map(formatAdhocParam) : v.value);
     for (const v of this.vars) {
-      if (v.def.type === 'adhoc') continue;
-      if (JSON.stringify(current.getAll(`var-${v.name}`)) !== JSON.stringify(v.value)) same = false;
+      if (JSON.stringify(current.getAll(`var-${v.name}`)) !== JSON.stringify(urlValues(v))) same = false;
     }
     if (same) return;
     updateParams((p) => {
       for (const v of this.vars) {
-        if (v.def.type === 'adhoc') continue;
         p.delete(`var-${v.name}`);
-        for (const val of v.value) p.append(`var-${v.name}`, val);
+        for (const val of urlValues(v)) p.append(`var-${v.name}`, val);
       }
     }, replace);
   }
 
+  private changeFilters(v: VarState, filters: AdhocFilter[]): void {
+    v.filters = filters;
+    this.writeUrl(false);
+    this.render();
+    this.opts.onChange();
+  }
+
+  /** Label names or one label's values from the adhoc variable's datasource. */
+  private async adhocOptions(v: VarState, query: string): Promise<string[]> {
+    this.controller ??= new AbortController();
+    const range = this.opts.range();
+    const resp = await api.variableOptions(
+      { variable: { type: 'query', query }, datasource: v.def.datasource ?? null, from: range.from, to: range.to },
+      this.controller.signal,
+    );
+    return (Array.isArray(resp.options) ? resp.options : []).map((o) => String(o.value)).filter((x) => x !== '__name__');
+  }
+
   private async change(v: VarState, value: string[]): Promise<void> {
-    // Picking All with others, or others after All: keep the last choice only.
-    if (v.def.multi && value.length > 1 && value.includes(ALL_VALUE)) {
-      value = v.value.includes(ALL_VALUE) ? value.filter((x) => x !== ALL_VALUE) : [ALL_VALUE];
-    }
     v.value = value;
     // Dependent variables (transitively, in dashboard order) reload their options.
     const changed = new Set([v.name]);
@@ -253,30 +275,24 @@ export class VariablesBar {
             onchange: (e: Event) => void this.change(v, [(e.target as HTMLInputElement).value]),
           });
         } else if (v.def.type === 'adhoc') {
-          const filters = this.adhocFilters();
-          control = h('span', { class: 'var-adhoc', 'data-testid': `var-${v.name}` }, filters.map((f) => `${f.key}${f.operator}${f.value}`).join(', ') || '(no filters)');
+          control = adhocEditor({
+            name: v.name,
+            label: v.def.label || v.name,
+            filters: v.filters,
+            loadKeys: () => this.adhocOptions(v, 'label_names()'),
+            loadValues: (key) => this.adhocOptions(v, `label_values(${key})`),
+            onChange: (filters) => this.changeFilters(v, filters),
+          });
         } else {
-          const multi = v.def.multi === true;
-          control = h(
-            'select',
-            {
-              id: `var-${v.name}`,
-              class: multi ? 'select var-select multi' : 'select var-select',
-              multiple: multi,
-              size: multi ? Math.min(4, Math.max(2, v.options.length)) : undefined,
-              'data-testid': `var-${v.name}`,
-              'aria-label': v.def.label || v.name,
-              onchange: (e: Event) => {
-                const sel = e.target as HTMLSelectElement;
-                void this.change(
-                  v,
-                  Array.from(sel.selectedOptions).map((o) => o.value),
-                );
-              },
-            },
-            v.options.map((o) => h('option', { value: o.value, selected: v.value.includes(o.value) }, o.text)),
-            v.options.length === 0 ? h('option', { value: '', disabled: true }, 'No options') : null,
-          );
+          control = varPicker({
+            name: v.name,
+            label: v.def.label || v.name,
+            multi: v.def.multi === true,
+            includeAll: v.def.includeAll === true,
+            options: v.options,
+            value: v.value,
+            onChange: (value) => void this.change(v, value),
+          });
         }
         return h(
           'div',
@@ -292,6 +308,20 @@ export class VariablesBar {
   destroy(): void {
     this.controller?.abort();
   }
+}
+
+/** Filters from an adhoc variable's `var-<name>` values (malformed ones are dropped). */
+export function adhocFromUrl(values: string[] | undefined): AdhocFilter[] {
+  return (values ?? []).map(parseAdhocParam).filter((f): f is AdhocFilter => f !== null);
+}
+
+/** The `filters` saved with an adhoc variable ([{key, operator, value}]). */
+export function adhocFromDefinition(filters: unknown): AdhocFilter[] {
+  if (!Array.isArray(filters)) return [];
+  return filters
+    .filter((f): f is Record<string, unknown> => !!f && typeof f === 'object')
+    .map((f) => ({ key: String(f.key ?? ''), operator: String(f.operator ?? '='), value: String(f.value ?? '') }))
+    .filter((f) => f.key !== '' && (ADHOC_OPERATORS as readonly string[]).includes(f.operator));
 }
 
 /** Replaces $name / ${name} in a title with the variables' current text. */
