@@ -113,18 +113,26 @@ std::string FormDecode(std::string_view s) {
 
 }  // namespace
 
-std::vector<std::string> FormValues(std::string_view form, std::string_view name) {
-  std::vector<std::string> out;
+std::vector<std::pair<std::string, std::string>> FormPairs(std::string_view form) {
+  std::vector<std::pair<std::string, std::string>> out;
   while (!form.empty()) {
     size_t amp = form.find('&');
     std::string_view pair = form.substr(0, amp);
     size_t eq = pair.find('=');
-    std::string key = FormDecode(pair.substr(0, eq));
-    if (key == name) {
-      out.push_back(eq == std::string_view::npos ? "" : FormDecode(pair.substr(eq + 1)));
+    if (!pair.empty()) {
+      out.emplace_back(FormDecode(pair.substr(0, eq)),
+                       eq == std::string_view::npos ? "" : FormDecode(pair.substr(eq + 1)));
     }
     if (amp == std::string_view::npos) break;
     form.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::vector<std::string> FormValues(std::string_view form, std::string_view name) {
+  std::vector<std::string> out;
+  for (auto& [key, value] : FormPairs(form)) {
+    if (key == name) out.push_back(std::move(value));
   }
   return out;
 }

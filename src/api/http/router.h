@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace otelite::api {
@@ -113,6 +114,8 @@ std::string_view TargetPath(std::string_view target);
 std::vector<std::string> QueryValues(std::string_view target, std::string_view name);
 // The same for an application/x-www-form-urlencoded string (a query string or a POST body).
 std::vector<std::string> FormValues(std::string_view form, std::string_view name);
+// Every (name, value) of such a string, decoded, in order.
+std::vector<std::pair<std::string, std::string>> FormPairs(std::string_view form);
 
 Response TextResponse(const Request& request, http::status status, std::string body,
                       std::string_view content_type = "text/plain; charset=utf-8");

@@ -33,9 +33,11 @@ Response BadRequest(const Request& request, std::string_view message) {
   return MessageResponse(request, http::status::bad_request, message);
 }
 
-// Resolves from/to (defaults: the dashboard's time, else the last 6 hours).
-Result<dash::TimeRange> Range(const QueryApi& api, std::string_view from, std::string_view to,
-                              std::string_view tz, const dash::Dashboard* dashboard) {
+}  // namespace
+
+Result<dash::TimeRange> ResolveRange(const QueryApi& api, std::string_view from,
+                                     std::string_view to, std::string_view tz,
+                                     const dash::Dashboard* dashboard) {
   std::string_view f = from, t = to;
   if (f.empty()) f = dashboard ? std::string_view(dashboard->time_from()) : "now-6h";
   if (t.empty()) t = dashboard ? std::string_view(dashboard->time_to()) : "now";
@@ -43,6 +45,25 @@ Result<dash::TimeRange> Range(const QueryApi& api, std::string_view from, std::s
       f, t, Now(api), tz,
       dashboard ? dash::ParseWeekStart(dashboard->week_start()) : dash::WeekStart::kSunday);
 }
+
+dash::PanelResult RunDashboardPanel(const QueryApi& api, const dash::Dashboard* dashboard,
+                                    const rapidjson::Value& panel, const dash::TimeRange& range,
+                                    const PanelRun& run) {
+  dash::PanelContext context;
+  context.panel = &panel;
+  context.templating = dashboard ? Templating(*dashboard) : nullptr;
+  context.from_ms = range.from_ms;
+  context.to_ms = range.to_ms;
+  context.variables = run.variables;
+  context.max_data_points = run.max_data_points;
+  context.adhoc_filters = run.adhoc_filters;
+  context.dashboard_title = dashboard ? dashboard->title() : std::string();
+  context.timezone = run.timezone;
+  context.datasources = api.datasources;
+  return dash::RunPanel(context);
+}
+
+namespace {
 
 template <typename Write>
 Response JsonOk(const Request& request, Write write) {
@@ -79,21 +100,13 @@ Response PanelQuery(const QueryApi& api, const Request& request) {
     return BadRequest(request, "give \"dashboardUid\" and \"panelId\", or an inline \"panel\"");
   }
 
-  auto range = Range(api, req.from, req.to, req.timezone, dashboard.get());
+  auto range = ResolveRange(api, req.from, req.to, req.timezone, dashboard.get());
   if (!range.ok()) return BadRequest(request, range.status().message());
-
-  dash::PanelContext context;
-  context.panel = panel;
-  context.templating = dashboard ? Templating(*dashboard) : nullptr;
-  context.from_ms = range->from_ms;
-  context.to_ms = range->to_ms;
-  context.variables = req.variables;
-  context.max_data_points = req.max_data_points;
-  context.adhoc_filters = req.adhoc_filters;
-  context.dashboard_title = dashboard ? dashboard->title() : std::string();
-  context.timezone = req.timezone;
-  context.datasources = api.datasources;
-  dash::PanelResult result = dash::RunPanel(context);
+  dash::PanelResult result = RunDashboardPanel(api, dashboard.get(), *panel, *range,
+                                               {.variables = req.variables,
+                                                .max_data_points = req.max_data_points,
+                                                .adhoc_filters = req.adhoc_filters,
+                                                .timezone = req.timezone});
   return JsonOk(request, [&](dash::JsonWriter& w) { dash::WritePanelResult(result, w); });
 }
 
@@ -110,7 +123,7 @@ Response VariableOptions(const QueryApi& api, const Request& request) {
                              fmt::format("Dashboard not found: {}", req.dashboard_uid));
     }
   }
-  auto range = Range(api, req.from, req.to, req.timezone, dashboard.get());
+  auto range = ResolveRange(api, req.from, req.to, req.timezone, dashboard.get());
   if (!range.ok()) return BadRequest(request, range.status().message());
 
   dash::VariableContext context;
@@ -188,7 +201,7 @@ Response DsQuery(const QueryApi& api, const Request& request) {
   if (auto tz = doc.FindMember("timezone"); tz != doc.MemberEnd() && tz->value.IsString()) {
     timezone = tz->value.GetString();
   }
-  auto range = Range(api, parsed->from, parsed->to, timezone, nullptr);
+  auto range = ResolveRange(api, parsed->from, parsed->to, timezone, nullptr);
   if (!range.ok()) return BadRequest(request, range.status().message());
   dash::RawQueryContext context;
   context.queries = &queries->value;

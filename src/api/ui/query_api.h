@@ -14,7 +14,9 @@
 #include "api/http/router.h"
 #include "api/ui/auth.h"
 #include "dashboards/datasource.h"
+#include "dashboards/panel_query.h"
 #include "dashboards/store.h"
+#include "dashboards/time_range.h"
 
 namespace otelite::api::ui {
 
@@ -27,5 +29,22 @@ struct QueryApi {
 
 // Every pointer must outlive the router.
 void RegisterQueryApi(const QueryApi& api, Router* router);
+
+// What the PNG renderer shares with /api/panels/query:
+// from/to resolved (defaults: the dashboard's time, else the last 6 hours) in `tz`;
+Result<dashboards::TimeRange> ResolveRange(const QueryApi& api, std::string_view from,
+                                           std::string_view to, std::string_view tz,
+                                           const dashboards::Dashboard* dashboard);
+// one panel of `dashboard` (may be null for an inline panel) run for `range`.
+struct PanelRun {
+  std::map<std::string, std::vector<std::string>> variables;
+  int64_t max_data_points = 0;
+  std::vector<dashboards::AdhocFilter> adhoc_filters;
+  std::string timezone;
+};
+dashboards::PanelResult RunDashboardPanel(const QueryApi& api,
+                                          const dashboards::Dashboard* dashboard,
+                                          const rapidjson::Value& panel,
+                                          const dashboards::TimeRange& range, const PanelRun& run);
 
 }  // namespace otelite::api::ui
