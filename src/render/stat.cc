@@ -140,28 +140,37 @@ void Sparkline(Canvas& c, const std::vector<std::pair<double, double>>& points, 
   // About two points per pixel, as the UI.
   const size_t step =
       std::max<size_t>(1, static_cast<size_t>(points.size() / std::max(1.0, b.w * 2)));
-  auto trace = [&]() {
-    bool started = false;
-    for (size_t i = 0; i < points.size(); i += step) {
-      if (!started) {
-        cairo_move_to(cr, sx(points[i].first), sy(points[i].second));
-        started = true;
-      } else {
-        cairo_line_to(cr, sx(points[i].first), sy(points[i].second));
-      }
+  std::vector<std::pair<double, double>> pts;
+  pts.reserve(points.size() / step + 2);
+  for (size_t i = 0; i < points.size(); i += step)
+    pts.emplace_back(sx(points[i].first), sy(points[i].second));
+  pts.emplace_back(sx(points.back().first), sy(points.back().second));
+  // Fill: the highest point per pixel column (no zigzags for cairo's tessellator).
+  std::vector<std::pair<double, double>> outline;
+  for (const auto& pt : pts) {
+    if (!outline.empty() && std::floor(outline.back().first) == std::floor(pt.first)) {
+      outline.back().second = std::min(outline.back().second, pt.second);
+      continue;
     }
-    cairo_line_to(cr, sx(points.back().first), sy(points.back().second));
-  };
-  trace();
+    outline.push_back(pt);
+  }
+  cairo_move_to(cr, outline[0].first, outline[0].second);
+  for (const auto& pt : outline) cairo_line_to(cr, pt.first, pt.second);
   cairo_line_to(cr, b.right(), b.bottom());
   cairo_line_to(cr, b.x, b.bottom());
   cairo_close_path(cr);
   c.SetColor(fill);
   cairo_fill(cr);
-  trace();
+  // Line: stroked in chunks (see timeseries.cc StrokeRun).
   c.SetColor(stroke);
   cairo_set_line_width(cr, 1.5);
-  cairo_stroke(cr);
+  for (size_t start = 0; start + 1 < pts.size(); start += 64) {
+    cairo_move_to(cr, pts[start].first, pts[start].second);
+    for (size_t i = start + 1; i < pts.size() && i <= start + 64; ++i) {
+      cairo_line_to(cr, pts[i].first, pts[i].second);
+    }
+    cairo_stroke(cr);
+  }
 }
 
 }  // namespace

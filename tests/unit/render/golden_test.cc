@@ -129,6 +129,22 @@ TEST(Golden, TimeSeriesLinesWithTableLegend) {
   CheckGolden("timeseries_lines", Render(panel, Data(frames), {.width = 800, .height = 400}));
 }
 
+// 10 series × 10 000 points on 1000 px: decimated to each pixel column's extremes.
+TEST(Golden, TimeSeriesDense) {
+  const char* panel = R"({"type":"timeseries","title":"Dense","fieldConfig":{"defaults":{
+    "custom":{"lineWidth":1,"fillOpacity":0}}},"options":{"legend":{"displayMode":"list",
+    "placement":"right"}}})";
+  std::vector<dashboards::Frame> frames;
+  for (int s = 0; s < 10; ++s) {
+    std::vector<double> v;
+    for (int i = 0; i < 10000; ++i) {
+      v.push_back(10 + 3 * s + 5 * std::sin(i / (300.0 + 10 * s)) + 0.3 * ((i * 7919) % 13) / 13.0);
+    }
+    frames.push_back(SeriesFrame("series " + std::to_string(s), Times(10000), v));
+  }
+  CheckGolden("timeseries_dense", Render(panel, Data(frames), {.width = 1000, .height = 500}));
+}
+
 TEST(Golden, TimeSeriesStackedBarsLightTheme) {
   auto d = LoadOverview();
   ASSERT_TRUE(d.ok());
