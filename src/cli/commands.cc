@@ -19,6 +19,7 @@ int Main(int argc, char** argv) {
   RegisterServeCommand(&app, &exit_code);
   RegisterTailCommand(&app, &exit_code);
   RegisterImportCommand(&app, &exit_code);
+  RegisterRenderCommand(&app, &exit_code);
   RegisterSetupCommand(&app);
   app.add_subcommand("version", "print the version")->callback([] {
     std::cout << "otelite " << OTELITE_VERSION << "\n";

@@ -14,5 +14,6 @@ int Main(int argc, char** argv);
 void RegisterServeCommand(CLI::App* app, int* exit_code);
 void RegisterTailCommand(CLI::App* app, int* exit_code);
 void RegisterImportCommand(CLI::App* app, int* exit_code);
+void RegisterRenderCommand(CLI::App* app, int* exit_code);
 
 }  // namespace otelite::cli

@@ -25,6 +25,7 @@
 #include "api/ui/auth.h"
 #include "api/ui/dashboards_api.h"
 #include "api/ui/query_api.h"
+#include "api/ui/render_api.h"
 #include "api/ui/static_files.h"
 #include "api/ui/ui_api.h"
 #include "core/dir_lock.h"
@@ -64,6 +65,7 @@ struct Server::Components {
   std::unique_ptr<api::ui::StaticFiles> web_files;
   std::unique_ptr<dashboards::DashboardStore> dashboards;
   std::unique_ptr<dashboards::Datasources> datasources;
+  api::ui::QueryApi query_api;
   std::unique_ptr<HttpServer> ui_http;
   std::unique_ptr<HttpServer> otlp_http;
   std::unique_ptr<HttpServer> exporter_http;
@@ -264,9 +266,7 @@ Status Server::Start() {
     OTELITE_RETURN_IF_ERROR(c.loki_http->Listen(config_.listen, config_.loki_port));
     c.ports.loki = c.loki_http->port();
   }
-  if (config_.ui_port > 0) {
-    OTELITE_RETURN_IF_ERROR(StartUi(http_options));
-  }
+  OTELITE_RETURN_IF_ERROR(StartUi(http_options));
   if (config_.otlp_grpc_port > 0) {
     grpc::ServerBuilder builder;
     // Without this gRPC binds with SO_REUSEPORT and a second server would share the port.
@@ -359,17 +359,20 @@ void Server::Shutdown() {
   spdlog::info("otelite: stopped");
 }
 
+// The dashboards and the panel pipeline always (`otelite render --data` uses them without any
+// listener); login, the app's files, the routes and the listener only with a UI port.
 Status Server::StartUi(const HttpServerOptions& http_options) {
   auto& c = *c_;
   api::ui::AuthOptions auth;
-  auth.enabled = config_.ui_auth == "on" || !IsLoopback(config_.listen);
+  auth.enabled = config_.ui_port > 0 && (config_.ui_auth == "on" || !IsLoopback(config_.listen));
   auth.data_dir = config_.data_dir;
   auth.admin_password = config_.ui_admin_password;
   auth.viewer_password = config_.ui_viewer_password;
   std::string generated;
   auto opened = api::ui::Auth::Open(std::move(auth), &generated);
-  if (!opened.ok())
+  if (!opened.ok()) {
     return Status::InvalidArgument(fmt::format("ui: {}", opened.status().message()));
+  }
   c.auth = std::move(*opened);
   if (!generated.empty()) {
     spdlog::warn(
@@ -377,25 +380,34 @@ Status Server::StartUi(const HttpServerOptions& http_options) {
         "stored in {}/ui/users): {}",
         config_.data_dir, generated);
   }
-  c.web_files = std::make_unique<api::ui::StaticFiles>(web::Files());
   OTELITE_RETURN_IF_ERROR(OpenDashboards());
-  api::ui::RegisterUiApi({.auth = c.auth.get(), .files = c.web_files.get()}, &c.ui_router);
-  api::ui::RegisterDashboardsApi(c.auth.get(), c.dashboards.get(), &c.ui_router);
   // The UI queries the embedded engines directly (the same answers as :9090 and :3100).
   c.datasources = std::make_unique<dashboards::Datasources>();
   c.datasources->Add(
       std::make_unique<dashboards::EmbeddedPrometheus>(c.promql.get(), c.metrics.get()), true);
   c.datasources->Add(std::make_unique<dashboards::EmbeddedLoki>(c.logql.get(), c.events.get()));
-  api::ui::RegisterQueryApi({.auth = c.auth.get(),
-                             .store = c.dashboards.get(),
-                             .datasources = c.datasources.get(),
-                             .now_ms = nullptr},
-                            &c.ui_router);
+  c.query_api = {.auth = c.auth.get(),
+                 .store = c.dashboards.get(),
+                 .datasources = c.datasources.get(),
+                 .now_ms = nullptr};
+  if (config_.ui_port <= 0) return Status::Ok();
+
+  c.web_files = std::make_unique<api::ui::StaticFiles>(web::Files());
+  api::ui::RegisterUiApi({.auth = c.auth.get(), .files = c.web_files.get()}, &c.ui_router);
+  api::ui::RegisterDashboardsApi(c.auth.get(), c.dashboards.get(), &c.ui_router);
+  api::ui::RegisterQueryApi(c.query_api, &c.ui_router);
+  api::ui::RegisterRenderApi(c.query_api, &c.ui_router);
   c.ui_http = std::make_unique<HttpServer>("ui", &c.ui_router, http_options);
   OTELITE_RETURN_IF_ERROR(c.ui_http->Listen(config_.listen, config_.ui_port));
   c.ports.ui = c.ui_http->port();
   return Status::Ok();
 }
+
+api::ui::RenderedPng Server::Render(std::string_view target) const {
+  return api::ui::RenderTarget(c_->query_api, target);
+}
+
+const dashboards::DashboardStore* Server::dashboards() const { return c_->dashboards.get(); }
 
 // Builtin dashboards, then --dashboards paths (a provisioned uid replaces a builtin one), then
 // the imported ones in <data>/dashboards.

@@ -5,9 +5,15 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
+#include "api/ui/render_api.h"
 #include "core/config.h"
 #include "core/status.h"
+
+namespace otelite::dashboards {
+class DashboardStore;
+}  // namespace otelite::dashboards
 
 namespace otelite::server {
 
@@ -31,6 +37,12 @@ class Server {
     int ui = 0;
   };
   Ports ports() const;
+
+  // After Start: a render URL's target ("/render/d-solo/<uid>?panelId=…") drawn in-process, as
+  // the UI's render routes draw it (`otelite render --data`).
+  api::ui::RenderedPng Render(std::string_view target) const;
+  // After Start: the dashboards (builtin, --dashboards, imported).
+  const dashboards::DashboardStore* dashboards() const;
 
   struct Components;
 

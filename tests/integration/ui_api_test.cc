@@ -304,3 +304,108 @@ TEST(UiApiProvisioning, DirectoriesBecomeFoldersAndReplaceBuiltins) {
 
 }  // namespace
 }  // namespace otelite::testing
+
+namespace otelite::testing {
+namespace {
+
+// Width and height from a PNG's IHDR chunk; {0, 0} when `png` is not a PNG.
+std::pair<uint32_t, uint32_t> PngSize(const std::string& png) {
+  static const std::string kSignature = "\x89PNG\r\n\x1a\n";
+  if (png.size() < 24 || png.compare(0, 8, kSignature) != 0 || png.compare(12, 4, "IHDR") != 0) {
+    return {0, 0};
+  }
+  auto be32 = [&](size_t at) {
+    return (uint32_t{static_cast<unsigned char>(png[at])} << 24) |
+           (uint32_t{static_cast<unsigned char>(png[at + 1])} << 16) |
+           (uint32_t{static_cast<unsigned char>(png[at + 2])} << 8) |
+           uint32_t{static_cast<unsigned char>(png[at + 3])};
+  };
+  return {be32(16), be32(20)};
+}
+
+TEST_F(UiApiTest, RenderUrlsGivePngsAndClearErrors) {
+  ASSERT_EQ(
+      HttpCall(p_->http_port(), "POST", "/v1/metrics", CostPoint(1.25, "opus", 3), kJson).status,
+      200);
+  auto panel =
+      Get("/render/d-solo/claude-code-personal/claude-code-overview?panelId=10&width=800&"
+          "height=400&from=now-1h&to=now&theme=light");
+  ASSERT_EQ(panel.status, 200) << panel.body.substr(0, 200);
+  EXPECT_EQ(panel.headers["content-type"], "image/png");
+  EXPECT_EQ(PngSize(panel.body), (std::pair<uint32_t, uint32_t>{800, 400}));
+  // HiDPI doubles the pixels; the slug is optional.
+  auto hidpi =
+      Get("/render/d-solo/claude-code-personal?panelId=1&width=300&height=150&scale=2&from=now-1h");
+  ASSERT_EQ(hidpi.status, 200);
+  EXPECT_EQ(PngSize(hidpi.body), (std::pair<uint32_t, uint32_t>{600, 300}));
+  // A whole dashboard is as tall as its layout.
+  auto whole = Get("/render/d/claude-code-personal?width=1200&from=now-1h");
+  ASSERT_EQ(whole.status, 200);
+  EXPECT_EQ(PngSize(whole.body).first, 1200u);
+  EXPECT_GT(PngSize(whole.body).second, 1500u);
+
+  auto no_panel = Get("/render/d-solo/claude-code-personal?panelId=4242");
+  EXPECT_EQ(no_panel.status, 404);
+  EXPECT_NE(no_panel.body.find("Panel 4242 not found"), std::string::npos);
+  EXPECT_EQ(Get("/render/d-solo/none?panelId=1").status, 404);
+  auto no_id = Get("/render/d-solo/claude-code-personal");
+  EXPECT_EQ(no_id.status, 400);
+  EXPECT_NE(no_id.body.find("panelId"), std::string::npos);
+  EXPECT_EQ(Get("/render/d-solo/claude-code-personal?panelId=1&width=-5").status, 400);
+  EXPECT_EQ(Get("/render/d-solo/claude-code-personal?panelId=1&theme=pink").status, 400);
+  // Absurd sizes are clamped, or refused when even clamped they are too many pixels.
+  auto huge = Get("/render/d-solo/claude-code-personal?panelId=1&width=100000&height=100000");
+  EXPECT_EQ(huge.status, 400) << huge.body.substr(0, 200);
+  auto tiny = Get("/render/d-solo/claude-code-personal?panelId=1&width=1&height=1");
+  ASSERT_EQ(tiny.status, 200);
+  EXPECT_EQ(PngSize(tiny.body), (std::pair<uint32_t, uint32_t>{100, 100}));
+
+  // A panel whose query fails is drawn with the error and answered 422.
+  ASSERT_EQ(
+      Post(
+          "/api/dashboards/db",
+          R"j({"dashboard":{"uid":"bad","title":"Bad","panels":[{"id":1,"type":"stat","title":"S","targets":[{"expr":"sum("}]}]}})j")
+          .status,
+      200);
+  auto failing = Get("/render/d-solo/bad?panelId=1&width=400&height=200");
+  EXPECT_EQ(failing.status, 422);
+  EXPECT_EQ(PngSize(failing.body), (std::pair<uint32_t, uint32_t>{400, 200}));
+  EXPECT_NE(failing.headers["x-otelite-render-warnings"].find("parse error"), std::string::npos)
+      << failing.headers["x-otelite-render-warnings"];
+}
+
+TEST(UiRenderCommand, FromAServerAndFromADataDirectory) {
+  std::string error;
+  auto p = OteliteProcess::Start({"--ui.auth", "on", "--ui.admin_password", "pw"}, &error);
+  ASSERT_NE(p, nullptr) << error;
+  char tmpl[] = "/tmp/otelite-render-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  auto run = [&](const std::string& args) {
+    return std::system(
+        (std::string(OTELITE_BINARY) + " render " + args + " 2>>" + dir + "/log").c_str());
+  };
+  const std::string server = " --server http://127.0.0.1:" + std::to_string(p->ui_port());
+  // Login is on: without the password the server says 401 and nothing is written.
+  EXPECT_NE(run("--dashboard claude-code-personal --panel 1 --out " + dir + "/a.png" + server), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/a.png"));
+  EXPECT_EQ(run("--dashboard claude-code-personal --panel 1 --width 500 --height 250 --out " + dir +
+                "/a.png --password pw" + server),
+            0);
+  std::ifstream a(dir + "/a.png", std::ios::binary);
+  std::string png((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(PngSize(png), (std::pair<uint32_t, uint32_t>{500, 250}));
+  // Directly on the data directory: refused while the server holds it, fine once it stopped.
+  const std::string data = p->data_dir();
+  EXPECT_NE(run("--dashboard claude-code-deep --all --out " + dir + "/deep --data " + data), 0);
+  p->Stop();
+  EXPECT_EQ(run("--dashboard claude-code-deep --all --out " + dir + "/deep --data " + data), 0);
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/deep")) {
+    files += entry.path().extension() == ".png";
+  }
+  EXPECT_GE(files, 30u);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace otelite::testing
