@@ -77,4 +77,21 @@ if [[ ${DEEPDIVE:-1} != 0 && -x $build/bench/deep_dive_bench ]]; then
   bash "$(dirname "${BASH_SOURCE[0]}")/deep_dive_bench.sh" "$build" \
     ${deep_dive_args[@]+"${deep_dive_args[@]}"} || status=1
 fi
+# The builtin dashboards through the UI's JSON API, as the web app loads them
+# (bench/ui/dashboard_load.mjs, node): a fresh otelite serve per dashboard and range, cold and
+# warm load times, slowest panels, peak RSS, and the stat panels checked against the generators'
+# totals. 100 developers x 8 days of metrics and the 300 k small events (about a minute);
+# UIBENCH=full uses the 20 M events over 31 days (generation ~10 minutes, ~1 GB in /tmp).
+# Set UIBENCH=0 to leave it out. Results in BUILD_DIR/bench/dashboard_load.json.
+if [[ ${UIBENCH:-1} != 0 && -x $build/bench/claude_dataset && -x $build/bench/deep_dive_bench ]]; then
+  if command -v node >/dev/null; then
+    echo "== Dashboards through the UI API (bench/ui/dashboard_load.mjs)"
+    ui_args=()
+    if [[ ${UIBENCH:-1} == full ]]; then ui_args+=(--events full); fi
+    node "$(dirname "${BASH_SOURCE[0]}")/../bench/ui/dashboard_load.mjs" --build "$build" \
+      --json-out "$build/bench/dashboard_load.json" ${ui_args[@]+"${ui_args[@]}"} || status=1
+  else
+    echo "run_bench: node is not installed; skipping the UI dashboard bench" >&2
+  fi
+fi
 exit $status
