@@ -146,10 +146,18 @@ Result<std::vector<std::string>> EmbeddedPrometheus::MetricNames(int64_t start_m
 
 EmbeddedLoki::EmbeddedLoki(const logql::Engine* engine, LogQueryable* store, std::string uid,
                            std::string name)
-    : engine_(engine), store_(store), uid_(std::move(uid)), name_(std::move(name)) {}
+    : engine_(engine),
+      values_engine_([&] {
+        logql::EngineOptions options = engine->options();
+        options.max_series = kMaxLabelValues;
+        return options;
+      }()),
+      store_(store),
+      uid_(std::move(uid)),
+      name_(std::move(name)) {}
 
-QueryResponse EmbeddedLoki::Run(const logql::QueryParams& params) {
-  logql::QueryResult r = engine_->Query(store_, params);
+QueryResponse EmbeddedLoki::Run(const logql::QueryParams& params, const logql::Engine* engine) {
+  logql::QueryResult r = (engine != nullptr ? engine : engine_)->Query(store_, params);
   QueryResponse out;
   out.warnings = std::move(r.warnings);
   if (r.error) {
@@ -277,10 +285,15 @@ Result<std::vector<std::string>> EmbeddedLoki::LabelValues(std::string_view name
     return Status::InvalidArgument(fmt::format("invalid label name '{}'", name));
   }
   // Every value the entries of the selector carry, whatever their origin: one series per value.
+  // `sum by` (not `count by`): the engine sums counts per value without a series per event.
   const int64_t range_s = std::max<int64_t>((end_ms - start_ms + 999) / 1000, 1);
   const std::string query =
-      fmt::format("count by ({}) (count_over_time({} [{}s]))", name, selector, range_s);
-  QueryResponse r = InstantQuery(query, end_ms);
+      fmt::format("sum by ({}) (count_over_time({} [{}s]))", name, selector, range_s);
+  logql::QueryParams params;
+  params.query = query;
+  params.start_ns = params.end_ns = end_ms * kNsPerMs;
+  params.instant = true;
+  QueryResponse r = Run(params, &values_engine_);
   if (!r.ok()) return Status::InvalidArgument(r.error);
   std::set<std::string> values;
   for (const DataSeries& s : r.series) {

@@ -121,6 +121,7 @@ class EmbeddedPrometheus : public Datasource {
 };
 
 // Loki over the embedded LogQL engine. Neither pointer is owned; both outlive this.
+inline constexpr size_t kMaxLabelValues = 100000;
 class EmbeddedLoki : public Datasource {
  public:
   EmbeddedLoki(const logql::Engine* engine, LogQueryable* store, std::string uid = "loki",
@@ -141,9 +142,12 @@ class EmbeddedLoki : public Datasource {
                                                int64_t start_ms, int64_t end_ms) override;
 
  private:
-  QueryResponse Run(const logql::QueryParams& params);
+  QueryResponse Run(const logql::QueryParams& params, const logql::Engine* engine = nullptr);
 
   const logql::Engine* engine_;
+  // The same engine with a series limit fit for listing values (a month has thousands of
+  // sessions; the query limit of 500 would cut a variable's options).
+  logql::Engine values_engine_;
   LogQueryable* store_;
   std::string type_ = "loki";
   std::string uid_;
