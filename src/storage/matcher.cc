@@ -59,6 +59,9 @@ Result<LabelMatcher> LabelMatcher::Make(MatchType type, std::string name, std::s
     if (type == MatchType::kRegexMatch) m.set_matches_ = LiteralAlternatives(m.value_);
   }
   m.matches_empty_ = m.Matches("");
+  // `.` matches newlines too, so `.*` matches every string.
+  m.matches_everything_ = type == MatchType::kRegexMatch &&
+                          (m.value_ == ".*" || m.value_ == "(.*)" || m.value_ == "(?s:.*)");
   return m;
 }
 

@@ -34,6 +34,9 @@ class LabelMatcher {
   bool Matches(std::string_view value) const;
   // Whether the empty value matches: such a matcher also selects series without the label.
   bool MatchesEmpty() const { return matches_empty_; }
+  // Whether every value matches, absent labels too (`=~".*"`, what Grafana's "All" becomes):
+  // such a matcher filters nothing and can be left out.
+  bool MatchesEverything() const { return matches_everything_; }
   // For `=~` whose regex is a plain alternation of literals ("a|b|c"): those literals, so the
   // index can look them up instead of testing every value. Empty otherwise.
   const std::vector<std::string>& SetMatches() const { return set_matches_; }
@@ -47,6 +50,7 @@ class LabelMatcher {
   std::shared_ptr<const re2::RE2> re_;
   std::vector<std::string> set_matches_;
   bool matches_empty_ = false;
+  bool matches_everything_ = false;
 };
 
 using Matchers = std::vector<LabelMatcher>;

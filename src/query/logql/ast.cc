@@ -8,6 +8,19 @@
 
 namespace otelite::logql {
 
+bool FilterKeepsEverything(const LabelFilterExpr& f) {
+  switch (f.kind) {
+    case LabelFilterExpr::Kind::kAnd:
+      return FilterKeepsEverything(*f.lhs) && FilterKeepsEverything(*f.rhs);
+    case LabelFilterExpr::Kind::kOr:
+      return FilterKeepsEverything(*f.lhs) || FilterKeepsEverything(*f.rhs);
+    case LabelFilterExpr::Kind::kString:
+      return f.matcher.has_value() && f.matcher->MatchesEverything();
+    default:
+      return false;
+  }
+}
+
 namespace {
 
 void AppendQuoted(std::string_view value, std::string* out) { *out += QuoteString(value); }

@@ -76,6 +76,11 @@ struct LabelFilterExpr {
   PositionRange position;
 };
 
+// Whether a label filter keeps every entry: a string comparison whose matcher matches
+// everything (`| user_email=~".*"`, Grafana's "All"), or `and`/`or` of such. It can be left out:
+// string comparisons never fail.
+bool FilterKeepsEverything(const LabelFilterExpr& filter);
+
 struct LabelFilterStage {
   std::unique_ptr<LabelFilterExpr> filter;
   PositionRange position;

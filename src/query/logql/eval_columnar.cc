@@ -62,7 +62,9 @@ std::optional<ColumnarScan> ColumnarScan::Plan(const RangeAggregationExpr& expr,
   }
   ColumnarScan scan;
   for (const Stage& stage : expr.selector.pipeline) {
-    scan.roots_.push_back(scan.AddFilter(*std::get<LabelFilterStage>(stage).filter));
+    const LabelFilterExpr& filter = *std::get<LabelFilterStage>(stage).filter;
+    if (FilterKeepsEverything(filter)) continue;
+    scan.roots_.push_back(scan.AddFilter(filter));
   }
   for (const auto& name : grouping->labels) {
     if (expr.unwrap && name == expr.unwrap->label) return std::nullopt;

@@ -442,6 +442,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Compile(const LogSelector& selector,
         p->leading_line_contains_.push_back(lf->values[0].text);
       }
     } else if (const auto* lab = std::get_if<LabelFilterStage>(&stage)) {
+      if (FilterKeepsEverything(*lab->filter)) continue;
       auto node = LabelFilter::Compile(*lab->filter);
       if (!node.ok()) return node.status();
       p->stages_.push_back(std::make_unique<LabelFilter>(std::move(*node)));
