@@ -159,6 +159,8 @@ export class PanelView {
     this.controller = controller;
     this.stale = false;
     this.loadingBar.hidden = false;
+    // Tests and the browser benchmark wait for data-loading="false" on every panel.
+    this.el.setAttribute('data-loading', 'true');
     try {
       const resp = await this.panelHost.query(this.panel, Math.round(this.bodyWidth) || 800, controller.signal);
       if (controller.signal.aborted) return;
@@ -173,6 +175,7 @@ export class PanelView {
       if (this.controller === controller) {
         this.loadingBar.hidden = true;
         this.controller = null;
+        this.el.setAttribute('data-loading', 'false');
       }
     }
   }
@@ -181,6 +184,7 @@ export class PanelView {
     this.controller?.abort();
     this.controller = null;
     this.loadingBar.hidden = true;
+    this.el.setAttribute('data-loading', 'false');
   }
 
   /** Redraws the last data (theme or time zone changed). */
