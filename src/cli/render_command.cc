@@ -18,6 +18,7 @@
 
 #include "api/ui/render_api.h"
 #include "cli/commands.h"
+#include "cli/url.h"
 #include "core/config.h"
 #include "dashboards/dashboard.h"
 #include "dashboards/store.h"
@@ -48,31 +49,17 @@ struct RenderArgs {
   bool height_given = false;
 };
 
-std::string Escape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 // The render URL's query string (without panelId).
 std::string Query(const RenderArgs& a) {
-  std::string q = fmt::format("from={}&to={}&tz={}&theme={}&width={}&scale={}", Escape(a.from),
-                              Escape(a.to), Escape(a.tz), Escape(a.theme), a.width, a.scale);
+  std::string q = fmt::format("from={}&to={}&tz={}&theme={}&width={}&scale={}",
+                              PercentEncode(a.from), PercentEncode(a.to), PercentEncode(a.tz),
+                              PercentEncode(a.theme), a.width, a.scale);
   // A whole dashboard is as tall as its layout unless --height was given.
   if (!a.whole || a.height_given) q += fmt::format("&height={}", a.height);
   for (const std::string& v : a.vars) {
     size_t eq = v.find('=');
-    q += fmt::format("&var-{}={}", Escape(v.substr(0, eq)),
-                     eq == std::string::npos ? "" : Escape(v.substr(eq + 1)));
+    q += fmt::format("&var-{}={}", PercentEncode(v.substr(0, eq)),
+                     eq == std::string::npos ? "" : PercentEncode(v.substr(eq + 1)));
   }
   return q;
 }
@@ -195,7 +182,7 @@ int Run(const RenderArgs& a) {
   std::vector<std::pair<std::string, std::string>> jobs;  // target, file
   std::string query = Query(a);
   if (a.whole) {
-    jobs.push_back({fmt::format("/render/d/{}?{}", Escape(a.dashboard), query), a.out});
+    jobs.push_back({fmt::format("/render/d/{}?{}", PercentEncode(a.dashboard), query), a.out});
   } else {
     std::vector<int64_t> ids = a.panels;
     if (a.all) {
@@ -203,7 +190,7 @@ int Run(const RenderArgs& a) {
       if (local) {
         d = local->dashboards()->Get(a.dashboard);
       } else {
-        Fetched json = Get(a, "/api/dashboards/uid/" + Escape(a.dashboard));
+        Fetched json = Get(a, "/api/dashboards/uid/" + PercentEncode(a.dashboard));
         if (!json.error.empty() || json.status != 200) {
           std::cerr << "otelite render: " << (json.error.empty() ? json.body : json.error) << "\n";
           return 1;
@@ -225,7 +212,8 @@ int Run(const RenderArgs& a) {
               ? (fs::path(a.out) / fmt::format("{}-panel-{}.png", a.dashboard, id)).string()
               : a.out;
       jobs.push_back(
-          {fmt::format("/render/d-solo/{}?panelId={}&{}", Escape(a.dashboard), id, query), file});
+          {fmt::format("/render/d-solo/{}?panelId={}&{}", PercentEncode(a.dashboard), id, query),
+           file});
     }
   }
   int failures = 0;

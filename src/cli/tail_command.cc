@@ -1,5 +1,11 @@
 // `otelite tail`: watch telemetry arrive at a running server, one line per metric point or
 // event (what `docker logs otel-collector` showed), or raw NDJSON with --json.
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -7,13 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <fmt/format.h>
-#include <simdjson.h>
-
 #include "cli/commands.h"
+#include "cli/url.h"
 
 namespace otelite::cli {
 namespace {
@@ -29,22 +30,6 @@ struct TailArgs {
   bool json = false;
   std::vector<std::string> matches;
 };
-
-std::string Escape(std::string_view s) {
-  // Percent-encoding for a query value.
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
 
 std::string Clock(int64_t unix_ms) {
   std::time_t secs = unix_ms / 1000;
@@ -67,9 +52,10 @@ std::string Shorten(std::string_view v, size_t max = 60) {
 // Metadata that every Claude Code event carries and that would only add noise to a line.
 bool Noisy(std::string_view key) {
   static const std::vector<std::string_view> kNoisy = {
-      "event_name", "event_timestamp", "event_sequence", "user_id", "terminal_type", "host_arch",
-      "os_type", "os_version", "service_version", "scope_name", "scope_version",
-      "observed_timestamp", "session_id"};
+      "event_name",      "event_timestamp", "event_sequence", "user_id",
+      "terminal_type",   "host_arch",       "os_type",        "os_version",
+      "service_version", "scope_name",      "scope_version",  "observed_timestamp",
+      "session_id"};
   for (auto k : kNoisy) {
     if (k == key) return true;
   }
@@ -85,8 +71,10 @@ void PrintReadable(std::string_view line, simdjson::ondemand::parser& parser) {
   if (signal == "metric") {
     int64_t ts = 0;
     std::string_view name;
-    if (doc["timestamp_ms"].get_int64().get(ts)) {}
-    if (doc["name"].get_string().get(name)) {}
+    if (doc["timestamp_ms"].get_int64().get(ts)) {
+    }
+    if (doc["name"].get_string().get(name)) {
+    }
     std::string labels;
     simdjson::ondemand::object obj;
     if (!doc["labels"].get_object().get(obj)) {
@@ -114,7 +102,8 @@ void PrintReadable(std::string_view line, simdjson::ondemand::parser& parser) {
     std::cout << fmt::format("{}  metric  {}{{{}}} = {}\n", Clock(ts), name, labels, value);
   } else if (signal == "log") {
     std::string_view ts_text;
-    if (doc["timestamp_ns"].get_string().get(ts_text)) {}
+    if (doc["timestamp_ns"].get_string().get(ts_text)) {
+    }
     int64_t ts_ms = std::atoll(std::string(ts_text).c_str()) / 1'000'000;
     std::string event, session, fields;
     simdjson::ondemand::object md;
@@ -129,13 +118,15 @@ void PrintReadable(std::string_view line, simdjson::ondemand::parser& parser) {
       }
     }
     std::string_view body;
-    if (doc["line"].get_string().get(body)) {}
+    if (doc["line"].get_string().get(body)) {
+    }
     if (event.empty()) event = body;
     std::cout << fmt::format("{}  event   {:<18} session={}{}\n", Clock(ts_ms), event, session,
                              fields);
   } else if (signal == "dropped") {
     int64_t n = 0;
-    if (doc["count"].get_int64().get(n)) {}
+    if (doc["count"].get_int64().get(n)) {
+    }
     std::cout << fmt::format("… {} lines dropped (this terminal could not keep up)\n", n);
   }
   std::cout.flush();
@@ -156,7 +147,7 @@ int RunTail(const TailArgs& args) {
   std::string target = "/otelite/v1/tail?";
   if (args.metrics) target += "signal=metrics&";
   if (args.logs) target += "signal=logs&";
-  for (const auto& m : args.matches) target += "match=" + Escape(m) + "&";
+  for (const auto& m : args.matches) target += "match=" + PercentEncode(m) + "&";
   target.pop_back();
 
   asio::io_context ioc;
@@ -166,9 +157,10 @@ int RunTail(const TailArgs& args) {
   auto endpoints = resolver.resolve(host, port, ec);
   if (!ec) stream.connect(endpoints, ec);
   if (ec) {
-    std::cerr << fmt::format("otelite tail: cannot connect to {}:{}: {} (is otelite serve "
-                             "running?)\n",
-                             host, port, ec.message());
+    std::cerr << fmt::format(
+        "otelite tail: cannot connect to {}:{}: {} (is otelite serve "
+        "running?)\n",
+        host, port, ec.message());
     return 1;
   }
   http::request<http::empty_body> request(http::verb::get, target, 11);
@@ -188,9 +180,10 @@ int RunTail(const TailArgs& args) {
     return 1;
   }
   if (parser.get().result() != http::status::ok) {
-    std::cerr << fmt::format("otelite tail: server answered {} (is this an otelite OTLP/HTTP "
-                             "port?)\n",
-                             parser.get().result_int());
+    std::cerr << fmt::format(
+        "otelite tail: server answered {} (is this an otelite OTLP/HTTP "
+        "port?)\n",
+        parser.get().result_int());
     return 1;
   }
   if (!args.json) {
