@@ -41,6 +41,10 @@ struct LegendLayout {
   bool show = true;
   bool table = false;
   bool right = false;
+  // At the right: the legend's widest share of the area (the chart gets the rest), and the
+  // widest a table's name cell gets (styles.css: 40 % and 260 px; pie charts 65 % and 200 px).
+  double max_right_fraction = 0.4;
+  double max_name_width = 260;
 };
 LegendLayout ReadLegendOptions(const rapidjson::Value* legend);
 // Measures and draws the legend inside `area` (its placement side) and returns the space left

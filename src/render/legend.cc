@@ -1,7 +1,8 @@
 // Legends as web/src/panels/legend.ts and styles.css draw them: 12 px text, a 14×4 swatch,
 // list (wrapping items, or one per line at the right) or table (Name + one column per value,
 // headers in the primary text colour), at most 35 % of the height (bottom) or 40 % of the width
-// (right); what does not fit is cut, as the browser clips its scroll area.
+// (right; pie charts 75 %); the name column gets what the right-aligned values leave; what does
+// not fit is cut, as the browser clips its scroll area.
 #include <algorithm>
 #include <cmath>
 
@@ -13,7 +14,7 @@ namespace {
 
 constexpr double kFont = 12;
 constexpr double kLineH = 18;
-constexpr double kTableRowH = 20;
+constexpr double kTableRowH = 22;  // 12 px text at line-height 1.5, 2 px padding
 constexpr double kSwatchW = 14;
 constexpr double kGap = 6;
 
@@ -84,14 +85,15 @@ Box DrawLegend(Canvas& c, const Theme& theme, const LegendLayout& layout,
     for (const LegendItem& it : items) {
       name_w = std::max(name_w, kSwatchW + kGap + c.TextWidth(it.label, Font::kSans, kFont) + 12);
     }
-    name_w = std::min(name_w, 260.0 + 12);
+    // The name cell's max-width includes its padding (styles.css: border-box).
+    name_w = std::min(name_w, layout.max_name_width);
     const bool header = !columns.empty();
     const double rows_h =
         (header ? kTableRowH : 0) + kTableRowH * static_cast<double>(items.size());
     Box box;
     Box rest = area;
     if (layout.right) {
-      const double w = std::min(area.w * 0.4, name_w + values_w);
+      const double w = std::min(area.w * layout.max_right_fraction, name_w + values_w);
       box = {area.right() - w, area.y, w, area.h};
       // Vertically centred when shorter than the area (the pie panel centres its legend).
       if (rows_h < area.h) box = {box.x, area.y + (area.h - rows_h) / 2, w, rows_h};
@@ -124,9 +126,10 @@ Box DrawLegend(Canvas& c, const Theme& theme, const LegendLayout& layout,
       const double cy = y + kTableRowH / 2;
       Swatch(c, box.x + 6, cy, it.color);
       const double label_x = box.x + 6 + kSwatchW + kGap;
-      c.Text(c.Ellipsize(it.label, std::min(260.0, name_col - (label_x - box.x) - 6), Font::kSans,
-                         kFont),
-             label_x, cy, Font::kSans, kFont, theme.text);
+      c.Text(
+          c.Ellipsize(it.label, std::min(layout.max_name_width, name_col) - (label_x - box.x) - 6,
+                      Font::kSans, kFont),
+          label_x, cy, Font::kSans, kFont, theme.text);
       double x = box.x + name_col;
       for (size_t j = 0; j < columns.size(); ++j) {
         x += col_w[j];
@@ -179,7 +182,7 @@ Box DrawLegend(Canvas& c, const Theme& theme, const LegendLayout& layout,
   if (layout.right) {
     double w = 0;
     for (const auto& x : m) w = std::max(w, x.w);
-    w = std::min(area.w * 0.4, w + 4);
+    w = std::min(area.w * layout.max_right_fraction, w + 4);
     const double h = kLineH * static_cast<double>(m.size());
     const Box box{area.right() - w, area.y + std::max(0.0, (area.h - h) / 2), w,
                   std::min(area.h, h)};

@@ -87,7 +87,12 @@ bool DrawPieChart(const PanelDraw& p, const Box& body) {
   std::vector<Slice> slices = PieSlices(p);
   if (slices.empty()) return false;
   const rapidjson::Value* legend_raw = Obj(options, "legend");
-  const LegendLayout legend = ReadLegendOptions(legend_raw);
+  LegendLayout legend = ReadLegendOptions(legend_raw);
+  // styles.css: a pie's legend may take 65 % of the width and names 200 px, the pie shrinks.
+  // DejaVu Sans is a little wider than the browser's font: up to 75 % so that a quarter-width
+  // dashboard panel keeps whole names (the pie shrinks first).
+  legend.max_right_fraction = 0.75;
+  legend.max_name_width = 200;
   const std::vector<std::string> values = Strings(legend_raw, "values");
   double total = 0;
   for (const Slice& s : slices) total += std::max(0.0, s.value);

@@ -373,7 +373,9 @@ std::vector<Item> Layout(const dashboards::Dashboard& dashboard) {
 
 constexpr double kCellHeight = 30;
 constexpr double kCellMargin = 8;
-constexpr double kPagePadding = 8;
+// The web app's page: 16 px at the sides (.main), 8 px above and below the grid here.
+constexpr double kPagePaddingX = 16;
+constexpr double kPagePaddingY = 8;
 
 Box ToPixels(const GridPos& pos, double width) {
   const double col = (width - kCellMargin * 23) / 24;
@@ -416,12 +418,12 @@ Result<std::string> RenderDashboardPng(const dashboards::Dashboard& dashboard,
                                        std::vector<std::string>* warnings) {
   const std::vector<Item> items = Layout(dashboard);
   const double width = std::clamp(options.width, kMinSide, kMaxSide);
-  const double inner = width - 2 * kPagePadding;
+  const double inner = width - 2 * kPagePaddingX;
   int rows = 0;
   for (const Item& it : items) rows = std::max(rows, it.pos.y + it.pos.h);
   const double layout_h = rows > 0 ? rows * (kCellHeight + kCellMargin) - kCellMargin : 0;
   int height = options.height > 0 ? options.height
-                                  : static_cast<int>(std::ceil(layout_h + 2 * kPagePadding));
+                                  : static_cast<int>(std::ceil(layout_h + 2 * kPagePaddingY));
   height = std::clamp(height, kMinSide, kMaxSide);
   if (options.height <= 0) {
     // Keep the full layout within the pixel budget by cutting it, not by failing.
@@ -449,8 +451,8 @@ Result<std::string> RenderDashboardPng(const dashboards::Dashboard& dashboard,
   const dashboards::PanelResult empty;
   for (const Item& it : items) {
     Box b = ToPixels(it.pos, inner);
-    b.x += kPagePadding;
-    b.y += kPagePadding;
+    b.x += kPagePaddingX;
+    b.y += kPagePaddingY;
     if (b.y >= size->height) continue;
     if (it.is_row) {
       const std::string title = dashboards::StringMember(*it.panel, "title");

@@ -8,6 +8,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "render/axis.h"
 #include "render/draw.h"
 #include "render/reduce.h"
 
@@ -21,9 +22,10 @@ struct Series {
   const ConfiguredField* field;
   std::string label;
   Color color;
-  std::vector<double> raw;    // NaN = null
-  std::vector<double> drawn;  // after stacking
-  int stack_prev = -1;        // the series below in the stacking group
+  std::vector<double> raw;     // as queried (legend); NaN = null
+  std::vector<double> values;  // as drawn before stacking (negative-Y applied)
+  std::vector<double> drawn;   // after stacking
+  int stack_prev = -1;         // the series below in the stacking group
   bool stacked = false;
 };
 
@@ -140,131 +142,6 @@ std::pair<double, double> RangeNum(double min, double max) {
   double max_lim = new_max > soft_max && max <= soft_max ? soft_max : std::max(soft_max, new_max);
   if (min_lim == max_lim && min_lim == 0) max_lim = 100;
   return {min_lim, max_lim};
-}
-
-// uPlot's numeric increments: 1, 2, 2.5, 5 × 10^k; the smallest at least `space` px apart.
-double NiceIncrement(double range, double pixels, double space) {
-  if (!(range > 0) || !(pixels > 0)) return 1;
-  const double min_incr = range * space / pixels;
-  double mag = std::pow(10, std::floor(std::log10(min_incr)));
-  for (int guard = 0; guard < 3; ++guard) {
-    for (double m : {1.0, 2.0, 2.5, 5.0}) {
-      if (m * mag >= min_incr * (1 - 1e-9)) return m * mag;
-    }
-    mag *= 10;
-  }
-  return 10 * mag;
-}
-
-// Tick labels: decimals from the tick step (rounded to 6 places), units from the field.
-std::vector<std::string> FormatTicks(const FieldSettings& config,
-                                     const std::vector<double>& splits) {
-  Decimals decimals = config.decimals;
-  if (!decimals.has_value() && splits.size() > 1) {
-    const double step = JsRound(std::fabs(splits[1] - splits[0]) * 1e6) / 1e6;
-    const std::string s = JsNumberToString(step);
-    const size_t dot = s.find('.');
-    const int d = dot == std::string::npos ? 0 : static_cast<int>(s.size() - dot - 1);
-    if (d > 0) decimals = d;
-  }
-  std::vector<std::string> out;
-  out.reserve(splits.size());
-  for (double v : splits) out.push_back(FormatUnit(config.unit, v, decimals).ToString());
-  return out;
-}
-
-constexpr double kSec = 1000;
-constexpr double kMin = 60 * kSec;
-constexpr double kHour = 60 * kMin;
-constexpr double kDay = 24 * kHour;
-constexpr double kMonth = 30 * kDay;
-constexpr double kYear = 365 * kDay;
-
-struct TimeTick {
-  double t;
-  std::string line1;
-  std::string line2;
-};
-
-std::vector<TimeTick> TimeTicks(double from, double to, double pixels,
-                                const dashboards::TimeZone& tz) {
-  static const double kIncrs[] = {
-      1,          2,          5,          10,         20,        50,        100,       200,
-      500,        kSec,       2 * kSec,   5 * kSec,   10 * kSec, 15 * kSec, 30 * kSec, kMin,
-      2 * kMin,   5 * kMin,   10 * kMin,  15 * kMin,  30 * kMin, kHour,     2 * kHour, 3 * kHour,
-      4 * kHour,  6 * kHour,  8 * kHour,  12 * kHour, kDay,      2 * kDay,  3 * kDay,  4 * kDay,
-      5 * kDay,   6 * kDay,   7 * kDay,   8 * kDay,   9 * kDay,  10 * kDay, 15 * kDay, kMonth,
-      2 * kMonth, 3 * kMonth, 4 * kMonth, 6 * kMonth, kYear,     2 * kYear, 5 * kYear, 10 * kYear,
-      25 * kYear, 50 * kYear, 100 * kYear};
-  std::vector<TimeTick> ticks;
-  if (!(to > from) || !(pixels > 0)) return ticks;
-  const double min_incr = (to - from) * 70 / pixels;
-  double incr = kIncrs[sizeof kIncrs / sizeof kIncrs[0] - 1];
-  for (double i : kIncrs) {
-    if (i >= min_incr) {
-      incr = i;
-      break;
-    }
-  }
-  if (incr < min_incr) incr = std::ceil(min_incr / (100 * kYear)) * 100 * kYear;
-  const int64_t from_ms = static_cast<int64_t>(std::ceil(from));
-  std::vector<double> ts;
-  if (incr < kDay) {
-    const double off = static_cast<double>(tz.OffsetMs(from_ms));
-    double t = std::ceil((from + off) / incr) * incr - off;
-    for (; t <= to && ts.size() < 1000; t += incr) ts.push_back(t);
-  } else if (incr < kMonth) {
-    const int step = static_cast<int>(incr / kDay);
-    const WallTime w = ToWall(from_ms, tz);
-    int64_t day = DaysFromCivil(w.year, w.month, w.day);
-    for (int guard = 0; guard < 2000; ++guard, day += 1) {
-      const double t = static_cast<double>(tz.LocalToUtc(day * 86400000));
-      if (t >= from) break;
-    }
-    for (; ts.size() < 1000; day += step) {
-      const double t = static_cast<double>(tz.LocalToUtc(day * 86400000));
-      if (t > to) break;
-      ts.push_back(t);
-    }
-  } else {
-    const int months =
-        incr < kYear ? static_cast<int>(incr / kMonth) : 12 * static_cast<int>(incr / kYear);
-    const WallTime w = ToWall(from_ms, tz);
-    int64_t y = w.year;
-    int m = w.month;
-    if (months >= 12) {
-      m = 1;
-      const int years = months / 12;
-      y = (y / years) * years;
-    }
-    for (int guard = 0; guard < 100000 && ts.size() < 1000; ++guard) {
-      const double t = static_cast<double>(tz.LocalToUtc(DaysFromCivil(y, m, 1) * 86400000));
-      if (t > to) break;
-      if (t >= from) ts.push_back(t);
-      m += months;
-      while (m > 12) {
-        m -= 12;
-        ++y;
-      }
-    }
-  }
-  const char* fmt = incr < kSec     ? "HH:mm:ss.SSS"
-                    : incr < kMin   ? "HH:mm:ss"
-                    : incr < kDay   ? "HH:mm"
-                    : incr < kMonth ? "MM/DD"
-                    : incr < kYear  ? "YYYY-MM"
-                                    : "YYYY";
-  std::string prev_day;
-  for (double t : ts) {
-    TimeTick tick{t, FormatTime(t, tz, fmt), ""};
-    if (incr < kDay) {
-      const std::string day = FormatTime(t, tz, "MM/DD");
-      if (day != prev_day) tick.line2 = day;
-      prev_day = day;
-    }
-    ticks.push_back(std::move(tick));
-  }
-  return ticks;
 }
 
 struct Plot {
@@ -430,9 +307,11 @@ bool DrawTimeSeries(const PanelDraw& p, const Box& body) {
   for (size_t i = 0; i < joined.fields.size(); ++i) {
     const ConfiguredField* f = joined.fields[i];
     if (f->config.hide_viz) continue;
-    Series s{f, f->display_name, FieldColor(*f, theme), std::move(joined.ys[i]), {}, -1, false};
+    Series s{f, f->display_name, FieldColor(*f, theme), std::move(joined.ys[i]), {}, {}, -1, false};
+    // negative-Y: drawn below zero, reported (legend) as queried.
+    s.values = s.raw;
     if (f->config.transform == "negative-Y") {
-      for (double& v : s.raw) v = -v;
+      for (double& v : s.values) v = -v;
     }
     series.push_back(std::move(s));
   }
@@ -450,7 +329,7 @@ bool DrawTimeSeries(const PanelDraw& p, const Box& body) {
       percent = percent || mode == "percent";
     }
   }
-  for (Series& s : series) s.drawn = s.raw;
+  for (Series& s : series) s.drawn = s.values;
   for (auto& [group, members] : groups) {
     bool is_percent = false;
     for (size_t i : members)
@@ -461,13 +340,13 @@ bool DrawTimeSeries(const PanelDraw& p, const Box& body) {
       double total = 0;
       if (is_percent) {
         for (size_t i : members) {
-          const double v = series[i].raw[j];
+          const double v = series[i].values[j];
           total += std::isnan(v) ? 0 : std::fabs(v);
         }
       }
       double acc = 0;
       for (size_t i : members) {
-        const double v = series[i].raw[j];
+        const double v = series[i].values[j];
         if (std::isnan(v)) {
           series[i].drawn[j] = is_percent ? (total == 0 ? kNaN : acc / total) : acc;
           continue;
@@ -565,20 +444,26 @@ bool DrawTimeSeries(const PanelDraw& p, const Box& body) {
   const double plot_top = chart.y + 8;
   const double plot_h = std::max(10.0, chart.h - 8 - x_axis_h);
   std::vector<double> ysplits;
+  double yincr = kNaN;  // log axes: labels take their decimals from the first gap
   if (first.log_scale) {
     for (double v = ymin; v <= ymax * (1 + 1e-9) && ysplits.size() < 100; v *= first.log_base) {
       ysplits.push_back(v);
     }
   } else {
-    const double incr = NiceIncrement(ymax - ymin, plot_h, 30);
-    const double start = std::ceil(ymin / incr - 1e-9) * incr;
+    // Whole-number steps for counts (or decimals 0); 30 px apart, 15 px on short axes.
+    std::vector<std::vector<double>> values;
+    values.reserve(series.size());
+    for (const Series& s : series) values.push_back(s.values);
+    const bool integer = WantsIntegerTicks(first, values, percent);
+    yincr = ValueTickIncrement(ymax - ymin, plot_h, ValueTickSpace(plot_h), integer);
+    const double start = std::ceil(ymin / yincr - 1e-9) * yincr;
     for (int k = 0; k < 200; ++k) {
-      const double v = RoundDec(start + k * incr, 12);
-      if (v > ymax + incr * 1e-9) break;
+      const double v = RoundDec(start + k * yincr, 12);
+      if (v > ymax + yincr * 1e-9) break;
       ysplits.push_back(v == 0 ? 0 : v);
     }
   }
-  const std::vector<std::string> ylabels = FormatTicks(axis_config, ysplits);
+  const std::vector<std::string> ylabels = FormatValueTicks(axis_config, ysplits, yincr);
   const std::string placement = series[0].field->config.axis_placement;
   const bool y_hidden = placement == "hidden";
   const bool y_right = placement == "right";
@@ -592,7 +477,7 @@ bool DrawTimeSeries(const PanelDraw& p, const Box& body) {
   const double y_axis_w =
       y_hidden ? 0 : std::ceil(static_cast<double>(longest) * 6.6) + 14 + label_space;
   Plot plot;
-  plot.box = {chart.x + (y_right ? 0 : y_axis_w), plot_top, std::max(10.0, chart.w - y_axis_w - 8),
+  plot.box = {chart.x + (y_right ? 0 : y_axis_w), plot_top, std::max(10.0, chart.w - y_axis_w - 16),
               plot_h};
   if (y_right) plot.box.w = std::max(10.0, chart.w - y_axis_w);
   plot.from = from;
@@ -603,12 +488,16 @@ bool DrawTimeSeries(const PanelDraw& p, const Box& body) {
   plot.log_base = first.log_base;
 
   cairo_t* cr = c.cr();
-  const std::vector<TimeTick> xticks = TimeTicks(from, to, plot.box.w, *p.tz);
+  // Time ticks: at least one label's width (+18 px) apart, Grafana's formats for the interval.
+  const double xincr =
+      TimeTickIncrement(to - from, plot.box.w, TimeTickSpace(from, to, plot.box.w, *p.tz));
+  const std::vector<double> xsplits = TimeTickSplits(from, to, xincr, *p.tz);
+  const std::vector<std::string> xlabels = FormatTimeTicks(xsplits, xincr, to - from, *p.tz);
   // Grid and ticks.
   cairo_set_line_width(cr, 1);
   c.SetColor(theme.grid);
-  for (const TimeTick& t : xticks) {
-    const double px = std::round(plot.X(t.t)) + 0.5;
+  for (double t : xsplits) {
+    const double px = std::round(plot.X(t)) + 0.5;
     cairo_move_to(cr, px, plot.box.y);
     cairo_line_to(cr, px, plot.box.bottom() + 10);
   }
@@ -627,14 +516,9 @@ bool DrawTimeSeries(const PanelDraw& p, const Box& body) {
   }
   cairo_stroke(cr);
   // Labels (11 px, muted).
-  for (const TimeTick& t : xticks) {
-    const double px = plot.X(t.t);
-    c.Text(t.line1, px, plot.box.bottom() + 10 + 5 + 7, Font::kSans, 11, theme.text_muted,
-           Align::kCenter);
-    if (!t.line2.empty()) {
-      c.Text(t.line2, px, plot.box.bottom() + 10 + 5 + 7 + 14, Font::kSans, 11, theme.text_muted,
-             Align::kCenter);
-    }
+  for (size_t i = 0; i < xsplits.size(); ++i) {
+    c.Text(xlabels[i], plot.X(xsplits[i]), plot.box.bottom() + 10 + 5 + 7, Font::kSans, 11,
+           theme.text_muted, Align::kCenter);
   }
   if (!y_hidden) {
     for (size_t i = 0; i < ysplits.size(); ++i) {

@@ -109,8 +109,9 @@ TEST(RenderTimeSeries, RampLandsWhereTheDataSays) {
     }
   }
   ASSERT_GE(left, 0);
-  EXPECT_GT(left, 20);                  // after the y axis labels
-  EXPECT_NEAR(right, 1000 - 8 - 8, 3);  // the plot ends 8 px before the body's end
+  EXPECT_GT(left, 20);  // after the y axis labels
+  EXPECT_NEAR(right, 1000 - 8 - 16,
+              3);  // the plot ends 16 px before the body's end (uPlot padding)
   for (double f : {0.1, 0.25, 0.5, 0.75, 0.9}) {
     const int x = static_cast<int>(left + f * (right - left));
     const double expected = bottom - f * (bottom - top);

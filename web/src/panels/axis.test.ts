@@ -1,59 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { INTEGER_INCRS, formatTicks, formatTimeTicks, stepDecimals, timeTickFormat, wantsIntegerTicks } from './axis';
 import { seriesValues } from './timeseries';
+import cases from './axis.cases.json';
+import type { FieldConfig } from '../types';
+import type { TimeZone } from '../time/tz';
 
-describe('value axis ticks', () => {
+interface AxisCases {
+  stepDecimals: Array<{ step: number; expected: number }>;
+  formatTicks: Array<{ config: FieldConfig; splits: Array<number | null>; incr?: number; expected: string[] }>;
+  wantsIntegerTicks: Array<{ config: FieldConfig; series: Array<Array<number | null>>; percent: boolean; expected: boolean }>;
+  timeTickFormat: Array<{ incr: number; range: number; expected: string }>;
+  formatTimeTicks: Array<{ splits: Array<number | null>; incr: number; range: number; tz: TimeZone; expected: string[] }>;
+}
+const all = cases as unknown as AxisCases;
+
+describe('axis.cases.json (shared with the C++ renderer)', () => {
   it('takes decimals from the tick increment', () => {
-    expect(stepDecimals(0.2)).toBe(1);
-    expect(stepDecimals(0.25)).toBe(2);
-    expect(stepDecimals(5)).toBe(0);
-    expect(stepDecimals(0.1 + 0.2)).toBe(1); // rounded to 6 places first
-    expect(stepDecimals(0.000005)).toBe(6);
+    for (const c of all.stepDecimals) expect(stepDecimals(c.step), `step ${c.step}`).toBe(c.expected);
   });
-  it('never repeats a label when the field asks for 0 decimals on a fractional step', () => {
-    // Before: decimals 0 printed 0, 0.25, 0.5, 0.75, 1 as "0, 0, 1, 1, 1".
-    expect(formatTicks({ unit: 'short', decimals: 0 }, [0, 0.25, 0.5, 0.75, 1], 0.25)).toEqual(['0.00', '0.25', '0.50', '0.75', '1.00']);
-    expect(formatTicks({ unit: 'short', decimals: 0 }, [0, 0.5, 1], 0.5)).toEqual(['0.0', '0.5', '1.0']);
-  });
-  it('adds digits when a scaled unit would print two equal labels', () => {
-    expect(formatTicks({ unit: 'short', decimals: 0 }, [1000, 1500, 2000], 500)).toEqual(['1.0 K', '1.5 K', '2.0 K']);
-  });
-  it('keeps the field decimals when they are enough and integer steps print as integers', () => {
-    expect(formatTicks({ unit: 'currencyUSD', decimals: 2 }, [0, 0.5, 1], 0.5)).toEqual(['$0.00', '$0.50', '$1.00']);
-    expect(formatTicks({ unit: 'short', decimals: 0 }, [0, 1, 2], 1)).toEqual(['0', '1', '2']);
-    expect(formatTicks({ unit: 'short' }, [0, 2, 4, null], 2)).toEqual(['0', '2', '4', '']);
+  it('labels value ticks (never two equal neighbours; field decimals when enough)', () => {
+    for (const c of all.formatTicks) expect(formatTicks(c.config, c.splits, c.incr), JSON.stringify(c)).toEqual(c.expected);
   });
   it('steps by whole numbers for integer data or decimals 0', () => {
-    expect(INTEGER_INCRS.slice(0, 6)).toEqual([1, 2, 5, 10, 20, 50]);
-    expect(INTEGER_INCRS.every((x) => Number.isInteger(x))).toBe(true);
-    expect(wantsIntegerTicks({}, [[0, 1, null, 3], [2]], false)).toBe(true);
-    expect(wantsIntegerTicks({}, [[0, 1.5]], false)).toBe(false);
-    expect(wantsIntegerTicks({ decimals: 0 }, [[0.5]], false)).toBe(true);
-    expect(wantsIntegerTicks({ decimals: 0 }, [[1]], true)).toBe(false);
-    expect(wantsIntegerTicks({}, [[null]], false)).toBe(false);
+    for (const c of all.wantsIntegerTicks) expect(wantsIntegerTicks(c.config, c.series, c.percent), JSON.stringify(c)).toBe(c.expected);
+  });
+  it("uses Grafana's interval formats", () => {
+    for (const c of all.timeTickFormat) expect(timeTickFormat(c.incr, c.range), JSON.stringify(c)).toBe(c.expected);
+  });
+  it('prints 24-hour times in the selected zone', () => {
+    for (const c of all.formatTimeTicks) expect(formatTimeTicks(c.splits, c.incr, c.range, c.tz), JSON.stringify(c)).toEqual(c.expected);
+  });
+  it('has cases for every rule', () => {
+    expect(all.formatTicks.length).toBeGreaterThan(8);
+    expect(all.timeTickFormat.length).toBeGreaterThan(8);
   });
 });
 
-describe('time axis ticks', () => {
-  const MIN = 60000;
-  const HOUR = 60 * MIN;
-  const DAY = 24 * HOUR;
-  it('uses Grafana\'s interval formats', () => {
-    expect(timeTickFormat(500, 10000)).toBe('HH:mm:ss.SSS');
-    expect(timeTickFormat(30000, 10 * MIN)).toBe('HH:mm:ss');
-    expect(timeTickFormat(5 * MIN, HOUR)).toBe('HH:mm');
-    expect(timeTickFormat(2 * HOUR, DAY)).toBe('HH:mm');
-    expect(timeTickFormat(6 * HOUR, 7 * DAY)).toBe('MM/DD HH:mm');
-    expect(timeTickFormat(2 * DAY, 30 * DAY)).toBe('MM/DD');
-    expect(timeTickFormat(30 * DAY, 2 * 365 * DAY)).toBe('YYYY-MM');
-    expect(timeTickFormat(365 * DAY, 10 * 365 * DAY)).toBe('YYYY');
-  });
-  it('prints 24-hour times in the selected zone', () => {
-    const t = Date.UTC(2025, 10, 25, 18, 5, 30);
-    expect(formatTimeTicks([t, null], 5 * MIN, HOUR, 'utc')).toEqual(['18:05', '']);
-    expect(formatTimeTicks([t], 5 * MIN, HOUR, 'Asia/Tokyo')).toEqual(['03:05']);
-    expect(formatTimeTicks([t], 6 * HOUR, 2 * DAY, 'Asia/Tokyo')).toEqual(['11/26 03:05']);
-    expect(formatTimeTicks([t], 10000, MIN, 'America/New_York')).toEqual(['13:05:30']);
+describe('integer increments', () => {
+  it('are whole numbers 1, 2, 5 × 10^k', () => {
+    expect(INTEGER_INCRS.slice(0, 6)).toEqual([1, 2, 5, 10, 20, 50]);
+    expect(INTEGER_INCRS.every((x) => Number.isInteger(x))).toBe(true);
   });
 });
 
