@@ -100,6 +100,13 @@ Box DrawLegend(Canvas& c, const Theme& theme, const LegendLayout& layout,
       rest.w = std::max(0.0, area.w - w - 8);
     } else {
       const double max_h = area.h * 0.35;
+      if (rows_h > std::max(max_h, kTableRowH * 2) && items.size() > 1) {
+        // A small panel cannot show the table: the compact list (names wrapping in rows)
+        // names every series where the table would cut them (a PNG cannot scroll).
+        LegendLayout list = layout;
+        list.table = false;
+        return DrawLegend(c, theme, list, items, {}, area);
+      }
       double h = std::min(rows_h, std::max(max_h, std::min(rows_h, kTableRowH * 2)));
       h = std::min(h, area.h);
       box = {area.x, area.bottom() - h, area.w, h};
@@ -211,7 +218,8 @@ Box DrawLegend(Canvas& c, const Theme& theme, const LegendLayout& layout,
     lines.back().push_back(i);
     x += w + 12;
   }
-  const double max_h = std::max(kLineH + 4, area.h * 0.35);
+  // A third of the panel, but two lines at least: small panels still name their series.
+  const double max_h = std::max(kLineH * 2 + 4, area.h * 0.35);
   size_t shown = lines.size();
   while (shown > 1 && 4 + kLineH * static_cast<double>(shown) > max_h) --shown;
   const double h = std::min(area.h, 4 + kLineH * static_cast<double>(shown));

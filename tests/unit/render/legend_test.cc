@@ -89,3 +89,44 @@ TEST(LegendRight, LongNamesStopAtTheNameWidth) {
 
 }  // namespace
 }  // namespace otelite::render
+
+namespace otelite::render {
+namespace {
+
+// A small panel (300×150) cannot hold the bottom table legend: it falls back to the compact
+// list, two lines at least, so every series is still named where the table would show one.
+TEST(LegendBottom, SmallPanelsNameEverySeries) {
+  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 300, 150);
+  cairo_t* cr = cairo_create(surface);
+  Canvas canvas{cr};
+  const Color green = Rgb(115, 191, 105), yellow = Rgb(250, 222, 42);
+  const std::vector<LegendItem> items = {{"claude-opus-4-1", green, {"$2.00"}},
+                                         {"claude-sonnet-4-5", yellow, {"$0.50"}}};
+  LegendLayout table{.show = true, .table = true, .right = false};
+  const Box area{0, 30, 300, 120};
+  const Box rest = DrawLegend(canvas, DarkTheme(), table, items, {"Total"}, area);
+  cairo_surface_flush(surface);
+  // Both swatches are drawn below the plot area that is left.
+  auto has = [&](const Color& want) {
+    const unsigned char* data = cairo_image_surface_get_data(surface);
+    const int stride = cairo_image_surface_get_stride(surface);
+    for (int y = static_cast<int>(rest.bottom()); y < 150; ++y) {
+      for (int x = 0; x < 40; ++x) {
+        const unsigned char* p = data + y * stride + x * 4;  // BGRA
+        if (std::abs(p[2] - want.r * 255) < 8 && std::abs(p[1] - want.g * 255) < 8 &&
+            std::abs(p[0] - want.b * 255) < 8) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  EXPECT_TRUE(has(green));
+  EXPECT_TRUE(has(yellow));
+  EXPECT_GE(rest.h, 60);  // the plot keeps half the body
+  cairo_destroy(cr);
+  cairo_surface_destroy(surface);
+}
+
+}  // namespace
+}  // namespace otelite::render
