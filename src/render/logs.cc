@@ -170,7 +170,14 @@ bool DrawLogs(const PanelDraw& p, const Box& body) {
     }
     const bool session = e.labels != nullptr && !e.labels->Get("session_id").empty();
     const double link_w = session ? c.TextWidth("session", Font::kMono, kFont) + 10 : 0;
-    const double text_w = std::max(20.0, body.right() - 6 - link_w - x);
+    // A narrow panel (the line would get less than a third of the width beside the time):
+    // the line starts on its own row under the time, across the whole width.
+    double first_row = 0;
+    if (x > body.x + 9 && body.right() - 6 - link_w - x < body.w / 3) {
+      first_row = kLineH;
+      x = body.x + 3 + 6;
+    }
+    const double text_w = std::max(20.0, body.right() - 6 - (first_row > 0 ? 0 : link_w) - x);
     std::vector<std::string> lines;
     if (wrap) {
       lines = c.Wrap(e.line, text_w, Font::kMono, kFont,
@@ -179,11 +186,11 @@ bool DrawLogs(const PanelDraw& p, const Box& body) {
     } else {
       lines.push_back(c.Ellipsize(e.line, text_w, Font::kMono, kFont));
     }
-    const double row_h = kLineH * static_cast<double>(lines.size()) + 2;
+    const double row_h = first_row + kLineH * static_cast<double>(lines.size()) + 2;
     c.FillRect({body.x, y, 3, row_h}, bar);
     for (size_t i = 0; i < lines.size(); ++i) {
-      c.Text(lines[i], x, y + 1 + kLineH * (static_cast<double>(i) + 0.5), Font::kMono, kFont,
-             theme.text);
+      c.Text(lines[i], x, y + 1 + first_row + kLineH * (static_cast<double>(i) + 0.5), Font::kMono,
+             kFont, theme.text);
     }
     if (session) {
       c.Text("session", body.right() - 6, y + 1 + kLineH / 2, Font::kMono, kFont,

@@ -212,17 +212,22 @@ bool DrawTable(const PanelDraw& p, const Box& body) {
   // Column widths: natural widths (capped at 420 px), then stretched or shrunk to the width.
   std::vector<double> widths(cols.size());
   std::vector<bool> fixed(cols.size(), false);
+  std::vector<double> content(cols.size(), 0);  // without the header: what must stay whole
   for (size_t ci = 0; ci < cols.size(); ++ci) {
     if (cols[ci]->config.width.has_value() && *cols[ci]->config.width > 0) {
       widths[ci] = std::min(*cols[ci]->config.width, body.w);
       fixed[ci] = true;
       continue;
     }
-    double w = show_header ? c.TextWidth(cols[ci]->display_name + " ↓", Font::kSans, kFont) : 0;
+    double w = 0;
     for (size_t r = 0; r < visible_rows; ++r) {
       w = std::max(w, c.TextWidth(cells[r][ci].dv.ToString(), Font::kSans, kFont));
     }
     if (footer) w = std::max(w, c.TextWidth(footer_text[ci], Font::kSans, kFont));
+    content[ci] = std::min(w + 16, 420.0);
+    if (show_header) {
+      w = std::max(w, c.TextWidth(cols[ci]->display_name + " ↓", Font::kSans, kFont));
+    }
     widths[ci] = std::min(w + 16, 420.0);
   }
   double total = 0, flexible = 0;
@@ -232,6 +237,28 @@ bool DrawTable(const PanelDraw& p, const Box& body) {
   }
   if (flexible > 0) {
     const double target = body.w - (total - flexible);
+    double excess = flexible - target;
+    if (excess > 0) {
+      // Too narrow: text columns give up width first (down to 48 px, their text cut with an
+      // ellipsis), then number columns down to their values (headers cut), so that numbers stay
+      // whole as far as that goes; then everything shrinks.
+      for (int phase = 0; phase < 2 && excess > 0; ++phase) {
+        std::vector<double> give(cols.size(), 0);
+        double can = 0;
+        for (size_t ci = 0; ci < cols.size(); ++ci) {
+          const bool number = cols[ci]->field->type == FieldType::kNumber;
+          if (fixed[ci] || number != (phase == 1)) continue;
+          give[ci] = std::max(0.0, widths[ci] - (number ? content[ci] : 48.0));
+          can += give[ci];
+        }
+        if (can <= 0) continue;
+        const double take = std::min(excess, can);
+        for (size_t ci = 0; ci < cols.size(); ++ci) widths[ci] -= give[ci] * take / can;
+        flexible -= take;
+        excess -= take;
+      }
+    }
+    // Then stretched, or shrunk proportionally, to the width.
     const double factor = std::max(0.05, target / flexible);
     for (size_t ci = 0; ci < cols.size(); ++ci) {
       if (!fixed[ci]) widths[ci] *= factor;
