@@ -46,8 +46,8 @@ done
 echo "details: $results"
 
 # Engine micro-benchmarks (Google Benchmark): metrics storage, OpenMetrics and PromQL parsing,
-# PromQL evaluation of the Overview's queries.
-for micro in tsdb_bench openmetrics_parse_bench promql_parse_bench promql_eval_bench; do
+# PromQL evaluation of the Overview's queries, PNG rendering of each panel type (budget 50 ms).
+for micro in tsdb_bench openmetrics_parse_bench promql_parse_bench promql_eval_bench render_bench; do
   if [[ -x $build/bench/$micro ]]; then
     echo "== $micro"
     "$build/bench/$micro" --benchmark_min_time=0.2 || status=1
