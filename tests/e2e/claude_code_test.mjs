@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  Checks, EXIT_SKIP, describeExit, fetchText, formatLabels, freePorts, log, makeTempDir,
+  Checks, claudeVersion, findClaudeBinary, EXIT_SKIP, describeExit, fetchText, formatLabels, freePorts, log, makeTempDir,
   parseArgs, parsePromText, relClose, startProcess, stopProcess, tailText, waitFor,
 } from './lib.mjs';
 import {
@@ -29,31 +29,6 @@ import {
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'];
 
-function findClaudeBinary() {
-  const scope = path.join(HERE, 'node_modules', '@anthropic-ai');
-  if (!fs.existsSync(scope)) return { skip: true, scope };
-  const arch = process.arch === 'x64' ? 'x64' : process.arch;
-  const candidates = [
-    path.join(scope, `claude-code-${process.platform}-${arch}`, 'claude'),
-    path.join(scope, `claude-code-${process.platform}-${arch}-musl`, 'claude'),
-    path.join(scope, 'claude-code', 'bin', 'claude.exe'),
-  ];
-  for (const c of candidates) {
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      if (fs.statSync(c).size > 1024 * 1024) return { bin: c, scope }; // not the install stub
-    } catch { /* next */ }
-  }
-  return { bin: null, scope, candidates };
-}
-
-function claudeVersion() {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(HERE, 'node_modules', '@anthropic-ai', 'claude-code', 'package.json'), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 // Value of a key on a tail log object: structured metadata first, then stream labels.
 function attr(obj, key) {
@@ -83,7 +58,7 @@ async function main() {
   if (!opts.otelite) { console.error('--otelite BIN is required'); return 2; }
   if (!PROTOCOLS.includes(opts.protocol)) { console.error(`--protocol must be one of ${PROTOCOLS.join(', ')}`); return 2; }
 
-  const found = findClaudeBinary();
+  const found = findClaudeBinary(HERE);
   if (found.skip) {
     console.log(`SKIP: ${found.scope} is missing: the Claude Code CLI was not installed ` +
       `(run \`npm install\` in tests/e2e, which scripts/deps.sh does when the npm registry is reachable).`);
@@ -99,7 +74,7 @@ async function main() {
   }
 
   const started = Date.now();
-  log(`Claude Code ${claudeVersion()} (${found.bin}), OTLP protocol ${opts.protocol}`);
+  log(`Claude Code ${claudeVersion(HERE)} (${found.bin}), OTLP protocol ${opts.protocol}`);
   const tmp = makeTempDir('otelite-e2e-cc-');
   const dirs = { data: path.join(tmp, 'data'), home: path.join(tmp, 'home'), work: path.join(tmp, 'work') };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });

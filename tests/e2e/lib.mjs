@@ -283,3 +283,33 @@ function fmt(v) {
 export function relClose(a, b, rel = 1e-9) {
   return Number.isFinite(a) && Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-300);
 }
+
+// ---------------------------------------------------------------------------------------
+// The Claude Code CLI installed by `npm install` in tests/e2e (`dir`): its native binary, or
+// {skip: true} when the package is missing, or {bin: null, candidates} when no binary is there.
+
+export function findClaudeBinary(dir) {
+  const scope = path.join(dir, 'node_modules', '@anthropic-ai');
+  if (!fs.existsSync(scope)) return { skip: true, scope };
+  const arch = process.arch === 'x64' ? 'x64' : process.arch;
+  const candidates = [
+    path.join(scope, `claude-code-${process.platform}-${arch}`, 'claude'),
+    path.join(scope, `claude-code-${process.platform}-${arch}-musl`, 'claude'),
+    path.join(scope, 'claude-code', 'bin', 'claude.exe'),
+  ];
+  for (const c of candidates) {
+    try {
+      fs.accessSync(c, fs.constants.X_OK);
+      if (fs.statSync(c).size > 1024 * 1024) return { bin: c, scope }; // not the install stub
+    } catch { /* next */ }
+  }
+  return { bin: null, scope, candidates };
+}
+
+export function claudeVersion(dir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', '@anthropic-ai', 'claude-code', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -32,7 +32,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  Checks, EXIT_SKIP, describeExit, fetchText, freePorts, log, makeTempDir, parseArgs,
+  Checks, claudeVersion, findClaudeBinary, EXIT_SKIP, describeExit, fetchText, freePorts, log, makeTempDir, parseArgs,
   parsePromText, relClose, sleep, startProcess, stopProcess, tailText, waitFor,
 } from './lib.mjs';
 import { FINAL_TEXT, PROMPT, startMockAnthropic, usageTotals } from './mock_anthropic.mjs';
@@ -70,31 +70,6 @@ const DEEP_PANELS = [
   { title: 'Total API Requests', event: 'api_request' },
 ];
 
-function findClaudeBinary() {
-  const scope = path.join(HERE, 'node_modules', '@anthropic-ai');
-  if (!fs.existsSync(scope)) return { skip: true, scope };
-  const arch = process.arch === 'x64' ? 'x64' : process.arch;
-  const candidates = [
-    path.join(scope, `claude-code-${process.platform}-${arch}`, 'claude'),
-    path.join(scope, `claude-code-${process.platform}-${arch}-musl`, 'claude'),
-    path.join(scope, 'claude-code', 'bin', 'claude.exe'),
-  ];
-  for (const c of candidates) {
-    try {
-      fs.accessSync(c, fs.constants.X_OK);
-      if (fs.statSync(c).size > 1024 * 1024) return { bin: c, scope }; // not the install stub
-    } catch { /* next */ }
-  }
-  return { bin: null, scope, candidates };
-}
-
-function claudeVersion() {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(HERE, 'node_modules', '@anthropic-ai', 'claude-code', 'package.json'), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 async function getJson(url, init = {}) {
   const r = await fetchText(url, init, 30000);
@@ -158,7 +133,7 @@ async function main() {
   }
   if (!opts.otelite) { console.error('--otelite BIN is required'); return 2; }
 
-  const found = findClaudeBinary();
+  const found = findClaudeBinary(HERE);
   if (found.skip) {
     console.log(`SKIP: ${found.scope} is missing: the Claude Code CLI was not installed ` +
       `(run \`npm install\` in tests/e2e, which scripts/deps.sh does when the npm registry is reachable).`);
@@ -174,7 +149,7 @@ async function main() {
   }
 
   const started = Date.now();
-  log(`Claude Code ${claudeVersion()} (${found.bin}), ${RUNS.length} sessions over OTLP/gRPC`);
+  log(`Claude Code ${claudeVersion(HERE)} (${found.bin}), ${RUNS.length} sessions over OTLP/gRPC`);
   const tmp = makeTempDir('otelite-e2e-truth-');
   const dirs = { data: path.join(tmp, 'data'), home: path.join(tmp, 'home') };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
