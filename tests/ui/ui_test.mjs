@@ -107,6 +107,15 @@ async function panelByTitle(page, title) {
   return panel;
 }
 
+// Waits until no panel is loading.
+async function allPanelsDrawn(page) {
+  await page.waitForFunction(() => {
+    const panels = [...document.querySelectorAll('[data-testid^="panel-"][data-panel-type]')]
+      .filter((p) => p.getAttribute('data-panel-type') !== 'row');
+    return panels.length > 0 && panels.every((p) => p.getAttribute('data-loading') === 'false');
+  }, null, { timeout: 30000 });
+}
+
 async function statText(page, title) {
   const panel = await panelByTitle(page, title);
   return (await panel.locator('[data-testid="stat-value"]').first().innerText()).trim();
@@ -182,6 +191,10 @@ async function suiteDashboards() {
       checks.ok(rows.length === 2 && rows.some((r) => r.includes(SESSIONS[0].id) && r.includes('$2.00')),
         'Overview: the Cost by Session table', JSON.stringify(rows));
       await fullScreenshot(page, 'overview.png');
+      // Every panel was asked for once (variables settling must not query everything again).
+      await allPanelsDrawn(page);
+      const panelCount = await page.locator('[data-testid^="panel-"][data-panel-type]:not([data-panel-type="row"])').count();
+      checks.equal(queries.n, panelCount, 'opening the Overview queries each panel once');
 
       // A narrower time range queries again and drops what is older.
       const before = queries.n;

@@ -39,6 +39,8 @@ export class DashboardPage implements Page {
   private vars: VariablesBar | null = null;
   private resizeObserver: ResizeObserver | null = null;
   private lastState = '';
+  /** Set once the variables are initialised: URL changes before that are ours. */
+  private ready = false;
   private width = 0;
   private lastRange = { from: Date.now() - 3600000, to: Date.now() };
   private readonly unsubscribe: Array<() => void> = [];
@@ -102,9 +104,12 @@ export class DashboardPage implements Page {
     });
 
     this.buildChrome();
+    // Variables write their values into the URL while they initialise; those URL changes are not
+    // the user's (onUrl waits for `ready`), or every panel would be queried twice.
     await this.vars.init();
     if (this.destroyed) return;
     this.lastState = this.urlState();
+    this.ready = true;
     this.resizeObserver = new ResizeObserver(() => {
       if (this.grid.clientWidth !== this.width) this.layout();
     });
@@ -211,7 +216,7 @@ export class DashboardPage implements Page {
   }
 
   onUrl(): void {
-    if (!this.time || !this.vars) return;
+    if (!this.time || !this.vars || !this.ready) return;
     this.time.render();
     const before = JSON.parse(this.lastState || '{}') as Record<string, unknown>;
     const nowState = this.urlState();
