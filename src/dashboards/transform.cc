@@ -690,7 +690,8 @@ std::vector<Frame> JoinByField(std::vector<Frame> frames, const JsonValue& optio
 }  // namespace
 
 std::string ReducerDisplayName(std::string_view reducer) {
-  static const std::map<std::string, std::string, std::less<>> kNames = {
+  // Grafana's calculation names (its "Calculation types" documentation).
+  static const std::pair<std::string_view, std::string_view> kNames[] = {
       {"lastNotNull", "Last *"},
       {"last", "Last"},
       {"firstNotNull", "First *"},
@@ -703,10 +704,15 @@ std::string ReducerDisplayName(std::string_view reducer) {
       {"range", "Range"},
       {"delta", "Delta"},
       {"diff", "Difference"},
-      {"distinctCount", "Distinct Count"},
+      {"median", "Median"},
+      {"distinctCount", "Distinct count"},
+      {"changeCount", "Change count"},
+      {"logmin", "Min (above zero)"},
   };
-  auto it = kNames.find(reducer);
-  return it == kNames.end() ? std::string(reducer) : it->second;
+  for (const auto& [id, name] : kNames) {
+    if (reducer == id) return std::string(name);
+  }
+  return std::string(reducer);
 }
 
 std::optional<double> ReduceValues(const std::vector<CellValue>& values, std::string_view reducer,

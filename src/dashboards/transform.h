@@ -45,7 +45,9 @@ std::vector<Frame> ApplyTransformations(std::vector<Frame> frames,
 std::optional<double> ReduceValues(const std::vector<CellValue>& values, std::string_view reducer,
                                    bool* known);
 // Grafana's display name of a reducer: "Last *", "Last", "First *", "First", "Total", "Mean",
-// "Max", "Min", "Count", "Range", "Delta", "Difference", "Distinct Count".
+// "Max", "Min", "Count", "Range", "Delta", "Difference", "Median", "Distinct count", "Change
+// count", "Min (above zero)"; the id itself otherwise. The renderer's legends and footers use it
+// too.
 std::string ReducerDisplayName(std::string_view reducer);
 
 }  // namespace otelite::dashboards

@@ -41,29 +41,6 @@ std::string NormalizeReducer(std::string_view id) {
   return std::string(id);
 }
 
-std::string ReducerDisplayName(std::string_view id) {
-  static const std::pair<const char*, const char*> kNames[] = {{"lastNotNull", "Last *"},
-                                                               {"last", "Last"},
-                                                               {"firstNotNull", "First *"},
-                                                               {"first", "First"},
-                                                               {"sum", "Total"},
-                                                               {"mean", "Mean"},
-                                                               {"max", "Max"},
-                                                               {"min", "Min"},
-                                                               {"count", "Count"},
-                                                               {"range", "Range"},
-                                                               {"delta", "Delta"},
-                                                               {"diff", "Difference"},
-                                                               {"median", "Median"},
-                                                               {"distinctCount", "Distinct count"},
-                                                               {"changeCount", "Change count"},
-                                                               {"logmin", "Min (above zero)"}};
-  for (const auto& [k, v] : kNames) {
-    if (id == k) return v;
-  }
-  return std::string(id);
-}
-
 std::optional<double> ReduceNumbers(const std::vector<std::optional<double>>& values,
                                     std::string_view calc) {
   const std::string id = NormalizeReducer(calc);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dashboards/frames.h"
+#include "dashboards/transform.h"
 
 namespace otelite::render {
 
@@ -17,8 +18,8 @@ std::optional<double> CellToNumber(const dashboards::CellValue& cell);
 
 // Legacy names (current, avg, total) mapped to today's; empty: lastNotNull.
 std::string NormalizeReducer(std::string_view id);
-// "Total" for sum, "Last *" for lastNotNull… (the legend and footer headers); the id otherwise.
-std::string ReducerDisplayName(std::string_view id);
+// The legend and footer headers ("Total", "Last *"…) are dashboards::ReducerDisplayName.
+using dashboards::ReducerDisplayName;
 
 // Reduces values with one calc (lastNotNull, last, firstNotNull, first, sum, mean, max, min,
 // count, range, delta, diff, median, distinctCount, changeCount, logmin). null/NaN are skipped
