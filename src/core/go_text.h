@@ -34,6 +34,15 @@ std::string_view TrimGoSpace(std::string_view s);
 // utf8.EncodeRune: appends the UTF-8 of `rune` (surrogates and values above U+10FFFF as U+FFFD).
 void AppendRune(uint32_t rune, std::string* out);
 
+// Hexadecimal digits (0-9, a-f, A-F): whether `c` is one, and its value (-1 when it is not).
+inline int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+inline bool IsHexDigit(char c) { return HexDigitValue(c) >= 0; }
+
 // An approximation of unicode.IsPrint: letters, marks, numbers, punctuation, symbols and U+0020;
 // not controls, format characters, private use, surrogates, noncharacters or other spaces. Only
 // the look of quoted text depends on it, never its meaning.

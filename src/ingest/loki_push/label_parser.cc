@@ -14,31 +14,6 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text) {}
@@ -195,7 +170,7 @@ class Parser {
         const size_t digits = c == 'x' ? 2 : c == 'u' ? 4 : 8;
         uint32_t value = 0;
         for (size_t k = 0; k < digits; ++k) {
-          const int h = pos_ < text_.size() ? HexValue(text_[pos_]) : -1;
+          const int h = pos_ < text_.size() ? HexDigitValue(text_[pos_]) : -1;
           if (h < 0) {
             return ErrorAt(
                 start, fmt::format("escape sequence \\{} needs {} hexadecimal digits", c, digits));
@@ -210,7 +185,7 @@ class Parser {
                                             "Unicode scalar value",
                                             c, value));
         } else {
-          AppendUtf8(value, out);
+          AppendRune(value, out);
         }
         return Status::Ok();
       }

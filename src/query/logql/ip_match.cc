@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "core/go_text.h"
 #include "query/promql/lexer.h"
 
 namespace otelite::logql {
@@ -11,7 +12,6 @@ namespace otelite::logql {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool IsIpv4Char(char c) { return IsDigit(c) || c == '.'; }
 bool IsIpv6Char(char c) { return IsHexDigit(c) || c == ':' || c == '.'; }
 

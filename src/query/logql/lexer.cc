@@ -8,6 +8,7 @@
 
 #include <limits>
 
+#include "core/go_text.h"
 #include "query/promql/lexer.h"
 
 namespace otelite::logql {
@@ -16,7 +17,6 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 // Go's scanner white space (GoWhitespace).
 bool IsGoSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }

@@ -23,43 +23,15 @@ struct SyntaxError {
   char unexpected = 0;  // for "unexpected '<c>'"
 };
 
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-
 // \uXXXX at s[i] ('\\' at i): the code unit, or -1.
 int32_t ReadU4(std::string_view s, size_t i) {
   if (i + 6 > s.size() || s[i] != '\\' || s[i + 1] != 'u') return -1;
   int32_t value = 0;
   for (size_t k = i + 2; k < i + 6; ++k) {
     if (!IsHexDigit(s[k])) return -1;
-    value = value * 16 + HexValue(s[k]);
+    value = value * 16 + HexDigitValue(s[k]);
   }
   return value;
-}
-
-void AppendUtf8(uint32_t rune, std::string* out) {
-  if (rune < 0x80) {
-    out->push_back(static_cast<char>(rune));
-  } else if (rune < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (rune >> 6)));
-    out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-  } else if (rune < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (rune >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((rune >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (rune >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((rune >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((rune >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (rune & 0x3F)));
-  }
 }
 
 // The inside of a quoted value that has escapes, resolved into *out as go-logfmt's unquote
@@ -77,7 +49,7 @@ bool Unquote(std::string_view s, std::string* out) {
       } else {
         uint32_t rune;
         i += DecodeRune(s, i, &rune);
-        AppendUtf8(rune, out);
+        AppendRune(rune, out);
       }
       continue;
     }
@@ -120,7 +92,7 @@ bool Unquote(std::string_view s, std::string* out) {
             rune = kRuneError;
           }
         }
-        AppendUtf8(rune, out);
+        AppendRune(rune, out);
         continue;
       }
       default:

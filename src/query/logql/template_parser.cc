@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/go_text.h"
 #include "query/logql/template_internal.h"
 
 namespace otelite::logql::template_internal {
@@ -466,13 +467,6 @@ class Lexer {
 
 // ---- Literals ----
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // strconv.UnquoteChar: one (possibly escaped) character at *s, for a literal quoted by `quote`.
 bool UnquoteChar(std::string_view* s, char quote, std::string* out) {
   if (s->empty()) return false;
@@ -534,7 +528,7 @@ bool UnquoteChar(std::string_view* s, char quote, std::string* out) {
       if (s->size() < n) return false;
       uint32_t v = 0;
       for (size_t i = 0; i < n; ++i) {
-        int h = HexValue((*s)[i]);
+        int h = HexDigitValue((*s)[i]);
         if (h < 0) return false;
         v = v * 16 + static_cast<uint32_t>(h);
       }

@@ -16,17 +16,11 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 // Characters that may not directly follow a number or duration.
 bool IsWordChar(char c) { return IsAlpha(c) || IsDigit(c) || c == '_' || c == '.'; }
 bool IsUnitChar(char c) {
   return c == 's' || c == 'm' || c == 'h' || c == 'd' || c == 'w' || c == 'y';
-}
-int HexValue(char c) {
-  if (IsDigit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
 }
 
 // The letters of Go's one-letter escapes, for the characters '\a' (7) to '\r' (13).
@@ -514,7 +508,7 @@ class Lexer {
         return Error(start, pos_ + width,
                      fmt::format("illegal character {} in escape sequence", FormatRuneU(rune)));
       }
-      value = value * static_cast<uint32_t>(base) + static_cast<uint32_t>(HexValue(d));
+      value = value * static_cast<uint32_t>(base) + static_cast<uint32_t>(HexDigitValue(d));
       ++pos_;
     }
     if (base == 8 && value > 255) {
@@ -631,7 +625,8 @@ std::string UnquoteString(std::string_view quoted) {
         if (base == 8) --i;  // the first octal digit is part of the value
         uint32_t value = 0;
         for (int k = 0; k < digits && i < body.size(); ++k) {
-          value = value * static_cast<uint32_t>(base) + static_cast<uint32_t>(HexValue(body[i++]));
+          value =
+              value * static_cast<uint32_t>(base) + static_cast<uint32_t>(HexDigitValue(body[i++]));
         }
         if (e == 'u' || e == 'U') {
           AppendRune(value, &out);
@@ -713,7 +708,7 @@ Result<double> ParseNumberToken(std::string_view text) {
             fmt::format("error parsing number: strconv.ParseFloat: parsing {}: invalid syntax",
                         QuoteString(text)));
       }
-      value = (value << 4) | static_cast<uint64_t>(HexValue(s[i]));
+      value = (value << 4) | static_cast<uint64_t>(HexDigitValue(s[i]));
     }
     return static_cast<double>(value);
   }
