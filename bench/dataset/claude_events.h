@@ -54,18 +54,8 @@ struct EventOptions {
   int64_t export_interval_ms = 5000;  // Claude Code's default logs export interval
 };
 
-struct EventDeveloper {
-  int index = 0;
-  std::string user_id;            // 64 hex digits
-  std::string user_email;         // these three are empty when logged in with an API key
-  std::string user_account_uuid;  //
-  std::string organization_id;    //
-  int utc_offset_minutes = 0;
-  double sessions_per_day = 0;  // on a working day, before scaling
-  std::string_view os_type, host_arch, os_version, terminal_type;
-  uint8_t model = 0;  // event_vocabulary::kModelNames index of the main model
-  bool long_context = false;
-  std::string_view effort;
+// One developer of the events dataset: the profile and the habits that shape events.
+struct EventDeveloper : DeveloperProfile {
   bool fast_mode = false;     // sometimes uses Opus's fast mode (speed="fast")
   double ask_permission = 0;  // chance a tool that asks is not pre-allowed
   std::array<int, 5> mcp_scope{-1, -1, -1, -1, -1};  // per MCP server: kMcpScopes index or -1
@@ -133,7 +123,7 @@ class EventSessionSimulator {
     s_.terminal_type = random_.Chance(0.85)
                            ? d_.terminal_type
                            : vocabulary::kTerminals[random_.Weighted(vocabulary::kTerminalWeights)];
-    model_ = d_.model;
+    model_ = d_.main_model;
     context_ = random_.Uniform(18'000, 26'000);
     int64_t t = s_.start_ms + static_cast<int64_t>(random_.Uniform(800, 4000));
     const int64_t session_end = s_.start_ms + s_.duration_ms;
@@ -475,27 +465,10 @@ class ClaudeEventsDataset {
   }
 
   static EventDeveloper MakeDeveloper(uint64_t seed, int index, const std::string& organization) {
-    namespace v = vocabulary;
     namespace ev = event_vocabulary;
     Random random(Random::Mix(seed, 1, static_cast<uint64_t>(index)));
     EventDeveloper d;
-    d.index = index;
-    d.user_id = RandomHex(random, 64);
-    if (random.Chance(0.9)) {  // OAuth login
-      d.user_email = v::Email(index);
-      d.user_account_uuid = RandomUuid(random);
-      d.organization_id = organization;
-    }
-    d.utc_offset_minutes = v::kTimeZones[random.Weighted(v::kTimeZoneWeights)].offset_minutes;
-    d.sessions_per_day = random.LogNormal(5.1, 0.45);
-    const v::Machine& machine = v::kMachines[random.Weighted(v::kMachineWeights)];
-    d.os_type = machine.os_type;
-    d.host_arch = machine.host_arch;
-    d.os_version = machine.os_versions[random.Below(machine.os_versions.size())];
-    d.terminal_type = v::kTerminals[random.Weighted(v::kTerminalWeights)];
-    d.model = static_cast<uint8_t>(random.Weighted(v::kMainModelWeights));
-    d.long_context = d.model <= 1 && random.Chance(0.25);
-    d.effort = v::kEfforts[random.Weighted(v::kEffortWeights)];
+    static_cast<DeveloperProfile&>(d) = DrawDeveloperProfile(random, index, organization);
     d.fast_mode = random.Chance(0.15);
     d.ask_permission = random.Chance(0.35) ? 0.05 : 0.6;
     for (size_t server = 0; server < ev::kMcpServers.size(); ++server) {

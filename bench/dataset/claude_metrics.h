@@ -207,23 +207,7 @@ class ClaudeMetricsDataset {
     namespace v = vocabulary;
     Random random(Random::Mix(seed, 1, static_cast<uint64_t>(index)));
     Developer d;
-    d.index = index;
-    d.user_id = RandomHex(random, 64);
-    if (random.Chance(0.9)) {  // OAuth login
-      d.user_email = v::Email(index);
-      d.user_account_uuid = RandomUuid(random);
-      d.organization_id = organization_id;
-    }
-    d.utc_offset_minutes = v::kTimeZones[random.Weighted(v::kTimeZoneWeights)].offset_minutes;
-    d.sessions_per_day = random.LogNormal(5.1, 0.45);
-    const v::Machine& machine = v::kMachines[random.Weighted(v::kMachineWeights)];
-    d.os_type = machine.os_type;
-    d.host_arch = machine.host_arch;
-    d.os_version = machine.os_versions[random.Below(machine.os_versions.size())];
-    d.terminal_type = v::kTerminals[random.Weighted(v::kTerminalWeights)];
-    d.model = &v::kMainModels[random.Weighted(v::kMainModelWeights)];
-    d.long_context = d.model->long_context_name != nullptr && random.Chance(0.25);
-    d.effort = v::kEfforts[random.Weighted(v::kEffortWeights)];
+    static_cast<DeveloperProfile&>(d) = DrawDeveloperProfile(random, index, organization_id);
     const size_t languages = 1 + random.Below(3);
     while (d.languages.size() < languages) {
       std::string_view language = v::kLanguages[random.Weighted(v::kLanguageWeights)];

@@ -79,19 +79,49 @@ inline constexpr std::array<std::array<std::string_view, 4>, kFamilyCount> kPoin
     {"decision", "source", "tool_name", "language"},
 }};
 
-// One developer: identity, machine, habits. Built from (seed, index) alone.
-struct Developer {
+// Who a developer is and what they usually run: drawn in the same order from the same random
+// stream for the metrics dataset and the events dataset (claude_events.h), so that a seed
+// describes the same team in both.
+struct DeveloperProfile {
   int index = 0;
   std::string user_id;            // 64 hex digits
   std::string user_email;         // these three are empty when logged in with an API key
   std::string user_account_uuid;  //
   std::string organization_id;    //
   int utc_offset_minutes = 0;
-  double sessions_per_day = 0;  // on a working day
+  double sessions_per_day = 0;  // on a working day, before scaling
   std::string_view os_type, host_arch, os_version, terminal_type;
-  const vocabulary::Model* model = nullptr;
+  uint8_t main_model = 0;     // vocabulary::kMainModels index
   bool long_context = false;  // cost and token series carry the "[1m]" model name
   std::string_view effort;
+};
+
+inline DeveloperProfile DrawDeveloperProfile(Random& random, int index,
+                                             const std::string& organization_id) {
+  namespace v = vocabulary;
+  DeveloperProfile d;
+  d.index = index;
+  d.user_id = RandomHex(random, 64);
+  if (random.Chance(0.9)) {  // OAuth login
+    d.user_email = v::Email(index);
+    d.user_account_uuid = RandomUuid(random);
+    d.organization_id = organization_id;
+  }
+  d.utc_offset_minutes = v::kTimeZones[random.Weighted(v::kTimeZoneWeights)].offset_minutes;
+  d.sessions_per_day = random.LogNormal(5.1, 0.45);
+  const v::Machine& machine = v::kMachines[random.Weighted(v::kMachineWeights)];
+  d.os_type = machine.os_type;
+  d.host_arch = machine.host_arch;
+  d.os_version = machine.os_versions[random.Below(machine.os_versions.size())];
+  d.terminal_type = v::kTerminals[random.Weighted(v::kTerminalWeights)];
+  d.main_model = static_cast<uint8_t>(random.Weighted(v::kMainModelWeights));
+  d.long_context = v::kMainModels[d.main_model].long_context_name != nullptr && random.Chance(0.25);
+  d.effort = v::kEfforts[random.Weighted(v::kEffortWeights)];
+  return d;
+}
+
+// One developer of the metrics dataset: the profile and the habits that shape metrics.
+struct Developer : DeveloperProfile {
   std::vector<std::string_view> languages;  // the first is the main one
   bool auto_accept_edits = false;           // accepted edits come from config
   double update_lag_days = 0;               // how long after a release it reaches this machine
@@ -138,7 +168,7 @@ class SessionSimulator {
                                           : v::kTerminals[random_.Weighted(v::kTerminalWeights)];
     std::string_view start_type =
         plan_.one_shot ? "fresh" : v::kStartTypes[random_.Weighted(v::kStartTypeWeights)];
-    model_ = developer_.model;
+    model_ = &vocabulary::kMainModels[developer_.main_model];
     long_context_ = developer_.long_context;
     context_tokens_ =
         start_type == "fresh" ? random_.Uniform(18'000, 26'000) : random_.Uniform(40'000, 90'000);
