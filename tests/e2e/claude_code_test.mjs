@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  Checks, claudeVersion, findClaudeBinary, EXIT_SKIP, describeExit, fetchText, formatLabels, freePorts, log, makeTempDir,
+  Checks, claudeVersion, findClaudeBinary, finish, stopServer, EXIT_SKIP, describeExit, fetchText, formatLabels, freePorts, log, makeTempDir,
   parseArgs, parsePromText, relClose, startProcess, stopProcess, tailText, waitFor,
 } from './lib.mjs';
 import {
@@ -326,24 +326,10 @@ async function main() {
   } finally {
     if (mock) await mock.close();
     await stopProcess(tail);
-    const serverRunning = server && !server.exited;
-    const serverExit = await stopProcess(server, 10000);
-    if (serverRunning && serverExit.code !== 0 && serverExit.signal !== 'SIGTERM') {
-      log(`warning: otelite serve did not exit cleanly on SIGTERM (${describeExit(serverExit)})`);
-    }
+    await stopServer(server);
   }
 
-  const ok = !failed && checks.failures.length === 0;
-  if (!ok) {
-    diagnostics();
-    if (failed) log(`the run stopped early: ${failed}`);
-    if (checks.failures.length) log(`${checks.failures.length} of ${checks.count} checks failed:`);
-    for (const f of checks.failures) log(`  - ${f}`);
-  } else if (opts.keep) {
-    log(`temporary files kept in ${tmp}`);
-  } else {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  const ok = finish({ failed, checks, diagnostics, keep: opts.keep, tmp });
   log(`${ok ? 'PASS' : 'FAIL'}: Claude Code over OTLP ${opts.protocol}, ${checks.count} checks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return ok ? 0 : 1;
 }

@@ -313,3 +313,32 @@ export function claudeVersion(dir) {
     return 'unknown';
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// The end of an end-to-end test.
+
+// Stops `otelite serve` (SIGTERM, SIGKILL after 10 s) and warns when it did not exit cleanly.
+export async function stopServer(server) {
+  const running = server && !server.exited;
+  const exit = await stopProcess(server, 10000);
+  if (running && exit.code !== 0 && exit.signal !== 'SIGTERM') {
+    log(`warning: otelite serve did not exit cleanly on SIGTERM (${describeExit(exit)})`);
+  }
+}
+
+// Lists what failed (after `diagnostics()`), or removes the temporary directory (kept with
+// `keep`). Returns whether the test passed.
+export function finish({ failed, checks, diagnostics, keep, tmp }) {
+  const ok = !failed && checks.failures.length === 0;
+  if (!ok) {
+    diagnostics();
+    if (failed) log(`the run stopped early: ${failed}`);
+    if (checks.failures.length) log(`${checks.failures.length} of ${checks.count} checks failed:`);
+    for (const f of checks.failures) log(`  - ${f}`);
+  } else if (keep) {
+    log(`temporary files kept in ${tmp}`);
+  } else {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return ok;
+}
