@@ -6,9 +6,10 @@ import { displayToString, fieldColor, makeDisplay } from '../format/fieldconfig'
 import { reduceValues } from '../format/reduce';
 import { classicColor } from '../format/colors';
 import type { Panel } from '../types';
+import { DomRenderer } from './dom_renderer';
 import { h, replaceChildren, svg } from '../ui/dom';
 import { legendOptions, renderLegend } from './legend';
-import { optObj, optStrings, type PanelData, type PanelRenderer, type RenderContext } from './types';
+import { optObj, optStrings, type PanelData, type RenderContext } from './types';
 
 export interface Slice {
   label: string;
@@ -66,36 +67,17 @@ export function arcPath(cx: number, cy: number, r: number, inner: number, a0: nu
   return `M${p(r, a0)}A${r},${r} 0 ${large} 1 ${p(r, a1)}L${p(inner, a1)}A${inner},${inner} 0 ${large} 0 ${p(inner, a0)}Z`;
 }
 
-export class PieChartRenderer implements PanelRenderer {
-  private readonly root: HTMLElement;
-  private data: PanelData | null = null;
-  private ctx: RenderContext | null = null;
-  private width = 0;
-  private height = 0;
+export class PieChartRenderer extends DomRenderer {
   private hidden = new Set<string>();
 
   constructor(
     private readonly panel: Panel,
     host: HTMLElement,
   ) {
-    this.root = h('div', { class: 'pie-panel' });
-    host.appendChild(this.root);
+    super(host, 'pie-panel');
   }
 
-  update(data: PanelData, ctx: RenderContext): void {
-    this.data = data;
-    this.ctx = ctx;
-    this.draw();
-  }
-
-  resize(width: number, height: number): void {
-    if (width === this.width && height === this.height) return;
-    this.width = width;
-    this.height = height;
-    this.draw();
-  }
-
-  private draw(): void {
+  protected draw(): void {
     if (!this.data || !this.ctx || this.width <= 0 || this.height <= 0) return;
     const options = this.panel.options ?? {};
     const slices = pieSlices(this.panel, this.data, this.ctx.theme);
@@ -188,7 +170,4 @@ export class PieChartRenderer implements PanelRenderer {
     );
   }
 
-  destroy(): void {
-    this.root.remove();
-  }
 }

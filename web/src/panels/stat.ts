@@ -6,8 +6,9 @@ import { contrastText, withAlpha } from '../format/colors';
 import { displayToString, makeDisplay, type ConfiguredField, type DisplayValue } from '../format/fieldconfig';
 import { reduceValues } from '../format/reduce';
 import type { Panel } from '../types';
+import { DomRenderer } from './dom_renderer';
 import { h, replaceChildren, svg } from '../ui/dom';
-import { opt, optObj, optStrings, type PanelData, type PanelRenderer, type RenderContext } from './types';
+import { opt, optObj, optStrings, type PanelData, type RenderContext } from './types';
 
 interface StatValue {
   name: string;
@@ -105,35 +106,15 @@ function sparkline(points: Array<[number, number]>, w: number, h: number, color:
   );
 }
 
-export class StatRenderer implements PanelRenderer {
-  private readonly root: HTMLElement;
-  private data: PanelData | null = null;
-  private ctx: RenderContext | null = null;
-  private width = 0;
-  private height = 0;
-
+export class StatRenderer extends DomRenderer {
   constructor(
     private readonly panel: Panel,
     host: HTMLElement,
   ) {
-    this.root = h('div', { class: 'stat-panel' });
-    host.appendChild(this.root);
+    super(host, 'stat-panel');
   }
 
-  update(data: PanelData, ctx: RenderContext): void {
-    this.data = data;
-    this.ctx = ctx;
-    this.draw();
-  }
-
-  resize(width: number, height: number): void {
-    if (width === this.width && height === this.height) return;
-    this.width = width;
-    this.height = height;
-    this.draw();
-  }
-
-  private draw(): void {
+  protected draw(): void {
     if (!this.data || !this.ctx || this.width <= 0 || this.height <= 0) return;
     const options = this.panel.options ?? {};
     const colorMode = opt<string>(options, 'colorMode', 'value');
@@ -200,7 +181,4 @@ export class StatRenderer implements PanelRenderer {
     replaceChildren(this.root, cells);
   }
 
-  destroy(): void {
-    this.root.remove();
-  }
 }

@@ -8,9 +8,10 @@ import { displayToString, makeDisplay, type ConfiguredField, type ConfiguredFram
 import { REDUCER_NAMES, reduceValues } from '../format/reduce';
 import { formatTime } from '../time/tz';
 import type { Panel } from '../types';
+import { DomRenderer } from './dom_renderer';
 import { h, replaceChildren } from '../ui/dom';
 import { navigate } from '../state';
-import { optObj, optStrings, type PanelData, type PanelRenderer, type RenderContext } from './types';
+import { optObj, optStrings, type PanelData, type RenderContext } from './types';
 
 const ROW_HEIGHTS: Record<string, number> = { sm: 36, md: 42, lg: 48 };
 const VIRTUAL_THRESHOLD = 300;
@@ -53,43 +54,33 @@ function isSessionColumn(f: ConfiguredField): boolean {
   return f.name === 'session_id' || f.name === 'session.id' || /^session[ _]?id$/i.test(f.displayName) || f.displayName === 'Session';
 }
 
-export class TableRenderer implements PanelRenderer {
-  private readonly root: HTMLElement;
-  private data: PanelData | null = null;
-  private ctx: RenderContext | null = null;
+export class TableRenderer extends DomRenderer {
   private sort: SortState | null = null;
   private sortInitialized = false;
   private frameIndex = 0;
-  private width = 0;
-  private height = 0;
 
   constructor(
     private readonly panel: Panel,
     host: HTMLElement,
   ) {
-    this.root = h('div', { class: 'table-panel' });
-    host.appendChild(this.root);
+    super(host, 'table-panel');
   }
 
-  update(data: PanelData, ctx: RenderContext): void {
-    this.data = data;
-    this.ctx = ctx;
+  override update(data: PanelData, ctx: RenderContext): void {
     if (this.frameIndex >= data.frames.length) this.frameIndex = 0;
-    this.draw();
+    super.update(data, ctx);
   }
 
-  resize(width: number, height: number): void {
-    if (width === this.width && height === this.height) return;
-    this.width = width;
-    this.height = height;
-    this.root.style.height = `${height}px`;
+  /** A new size only sets the height: the rows are laid out by the browser. */
+  protected override resized(): void {
+    this.root.style.height = `${this.height}px`;
   }
 
   private columns(frame: ConfiguredFrame): ConfiguredField[] {
     return frame.fields.filter((f) => f.config.custom?.hidden !== true);
   }
 
-  private draw(): void {
+  protected draw(): void {
     if (!this.data || !this.ctx) return;
     const frames = this.data.frames.filter((f) => f.fields.length > 0);
     const frame = frames[this.frameIndex] ?? frames[0];
@@ -265,9 +256,6 @@ export class TableRenderer implements PanelRenderer {
     this.draw();
   }
 
-  destroy(): void {
-    this.root.remove();
-  }
 }
 
 function frameLabel(f: DataFrame, i: number): string {
