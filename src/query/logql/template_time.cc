@@ -118,6 +118,24 @@ struct Chunk {
   std::string_view suffix;
 };
 
+// What a numeric zone layout element (Z07:00, -0700, …) writes and reads: Z for UTC (the ISO
+// forms), a colon between the parts, and whether minutes and seconds follow the hours.
+struct ZoneShape {
+  bool iso;
+  bool colon;
+  bool minutes;
+  bool seconds;
+};
+ZoneShape ZoneShapeOf(Std std) {
+  return {std == kISO8601TZ || std == kISO8601ColonTZ || std == kISO8601SecondsTZ ||
+              std == kISO8601ShortTZ || std == kISO8601ColonSecondsTZ,
+          std == kISO8601ColonTZ || std == kNumColonTZ || std == kISO8601ColonSecondsTZ ||
+              std == kNumColonSecondsTZ,
+          std != kNumShortTZ && std != kISO8601ShortTZ,
+          std == kISO8601SecondsTZ || std == kNumSecondsTz || std == kISO8601ColonSecondsTZ ||
+              std == kNumColonSecondsTZ};
+}
+
 bool StartsWith(std::string_view s, size_t i, std::string_view p) {
   return s.substr(i, p.size()) == p;
 }
@@ -333,10 +351,8 @@ void FormatGoTime(const GoTime& t, std::string_view layout, std::string* out) {
       case kNumSecondsTz:
       case kNumShortTZ:
       case kNumColonSecondsTZ: {
-        bool iso = chunk.std == kISO8601TZ || chunk.std == kISO8601ColonTZ ||
-                   chunk.std == kISO8601SecondsTZ || chunk.std == kISO8601ShortTZ ||
-                   chunk.std == kISO8601ColonSecondsTZ;
-        if (iso && t.offset == 0) {
+        const ZoneShape shape = ZoneShapeOf(chunk.std);
+        if (shape.iso && t.offset == 0) {
           out->push_back('Z');
           break;
         }
@@ -350,13 +366,10 @@ void FormatGoTime(const GoTime& t, std::string_view layout, std::string* out) {
           out->push_back('+');
         }
         AppendInt(zone / 60, 2, out);
-        bool colon = chunk.std == kISO8601ColonTZ || chunk.std == kNumColonTZ ||
-                     chunk.std == kISO8601ColonSecondsTZ || chunk.std == kNumColonSecondsTZ;
-        if (colon) out->push_back(':');
-        if (chunk.std != kNumShortTZ && chunk.std != kISO8601ShortTZ) AppendInt(zone % 60, 2, out);
-        if (chunk.std == kISO8601SecondsTZ || chunk.std == kNumSecondsTz ||
-            chunk.std == kNumColonSecondsTZ || chunk.std == kISO8601ColonSecondsTZ) {
-          if (colon) out->push_back(':');
+        if (shape.colon) out->push_back(':');
+        if (shape.minutes) AppendInt(zone % 60, 2, out);
+        if (shape.seconds) {
+          if (shape.colon) out->push_back(':');
           AppendInt(abs_offset % 60, 2, out);
         }
         break;
@@ -615,21 +628,15 @@ bool ParseGoTime(std::string_view layout, std::string_view value, std::string_vi
       case kNumColonTZ:
       case kNumSecondsTz:
       case kNumColonSecondsTZ: {
-        bool iso = chunk.std == kISO8601TZ || chunk.std == kISO8601ColonTZ ||
-                   chunk.std == kISO8601SecondsTZ || chunk.std == kISO8601ShortTZ ||
-                   chunk.std == kISO8601ColonSecondsTZ;
-        if (iso && !value.empty() && value[0] == 'Z') {
+        const ZoneShape shape = ZoneShapeOf(chunk.std);
+        if (shape.iso && !value.empty() && value[0] == 'Z') {
           value.remove_prefix(1);
           have_offset = true;
           offset = 0;
           zone_name = "UTC";
           break;
         }
-        bool colon = chunk.std == kISO8601ColonTZ || chunk.std == kNumColonTZ ||
-                     chunk.std == kISO8601ColonSecondsTZ || chunk.std == kNumColonSecondsTZ;
-        bool has_minutes = chunk.std != kNumShortTZ && chunk.std != kISO8601ShortTZ;
-        bool has_seconds = chunk.std == kISO8601SecondsTZ || chunk.std == kNumSecondsTz ||
-                           chunk.std == kISO8601ColonSecondsTZ || chunk.std == kNumColonSecondsTZ;
+        const bool colon = shape.colon, has_minutes = shape.minutes, has_seconds = shape.seconds;
         size_t need =
             3 + (has_minutes ? 2 + (colon ? 1 : 0) : 0) + (has_seconds ? 2 + (colon ? 1 : 0) : 0);
         if (value.size() < need || (value[0] != '+' && value[0] != '-')) {
