@@ -220,7 +220,9 @@ async function suiteDashboards() {
       // The session view groups one session's events by prompt.
       await page.goto(`${server.base}/session/${SESSIONS[0].id}?from=now-1h&to=now`);
       await page.getByText(TRUTH.promptText).first().waitFor({ timeout: 15000 });
-      checks.ok(true, 'the session view shows the session\'s first prompt');
+      const body = await page.locator('body').innerText();
+      checks.ok(body.includes('Now run the tests') && !body.includes('Explain this stack trace'),
+        'the session view shows this session\'s prompts and no other session\'s');
       await fullScreenshot(page, 'session.png');
 
       checks.ok(consoleErrors.length === 0, 'no errors in the browser console', consoleErrors.join(' | '));
