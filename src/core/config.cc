@@ -155,6 +155,10 @@ std::vector<OptionSpec> ServeOptions(ServeConfig* c) {
                 &c->logs_max_query_series, 1, 2000000000),
       IntOption("logs.max_entries_limit", "largest `limit` a LogQL log query may ask for",
                 &c->logs_max_entries_limit, 1, 2000000000),
+      SizeOption("logs.query_cache_size",
+                 "memory for LogQL metric results of finished event segments, reused by the "
+                 "next queries of the same shape (dashboard reloads and refreshes; 0: off)",
+                 &c->logs_query_cache_size),
       DurationOption("query.timeout", "longest a PromQL query may run (503 timeout after)",
                      &c->query_timeout),
       DurationOption("query.lookback_delta",

@@ -147,11 +147,13 @@ Result<std::vector<std::string>> EmbeddedPrometheus::MetricNames(int64_t start_m
 EmbeddedLoki::EmbeddedLoki(const logql::Engine* engine, LogQueryable* store, std::string uid,
                            std::string name)
     : engine_(engine),
-      values_engine_([&] {
-        logql::EngineOptions options = engine->options();
-        options.max_series = kMaxLabelValues;
-        return options;
-      }()),
+      values_engine_(
+          [&] {
+            logql::EngineOptions options = engine->options();
+            options.max_series = kMaxLabelValues;
+            return options;
+          }(),
+          engine->range_cache()),
       store_(store),
       uid_(std::move(uid)),
       name_(std::move(name)) {}

@@ -186,11 +186,11 @@ TargetOutcome RunTarget(const JsonValue& target, const TargetSettings& s, const 
     fo.executed_query_string = "Expr: " + expr;
     r = ds->InstantQuery(expr, s.to_ms);
   } else {
-    int64_t start = s.from_ms, end = s.to_ms;
-    if (!loki) {
-      start = FloorDiv(start, step) * step;
-      end = std::max(FloorDiv(end, step) * step, start);
-    }
+    // Start and end on multiples of the step, as Grafana does for Prometheus and Loki does with
+    // align_queries_with_step: results of about the same time look the same, and the event
+    // engine's per-segment results (its range cache) stay valid from one refresh to the next.
+    const int64_t start = FloorDiv(s.from_ms, step) * step;
+    const int64_t end = std::max(FloorDiv(s.to_ms, step) * step, start);
     fo.executed_query_string = fmt::format("Expr: {}\nStep: {}", expr, FormatInterval(step));
     r = ds->RangeQuery(expr, start, end, step);
   }

@@ -252,6 +252,7 @@ Status Server::Start() {
       std::chrono::duration_cast<std::chrono::milliseconds>(config_.logs_query_timeout);
   logql_options.max_series = static_cast<size_t>(config_.logs_max_query_series);
   logql_options.max_entries_limit = static_cast<size_t>(config_.logs_max_entries_limit);
+  logql_options.range_cache_bytes = static_cast<size_t>(config_.logs_query_cache_size);
   c.logql = std::make_unique<logql::Engine>(logql_options);
   api::loki::RegisterQueryApi(c.events.get(), c.logql.get(), &c.loki_router);
   api::loki::RegisterTailApi(c.events.get(), c.logql.get(), &c.tail, api::loki::TailOptions{},

@@ -61,6 +61,19 @@ struct LogReadHints {
   std::vector<std::string> line_contains;
   // Newest first.
   bool backward = false;
+  // Not a hint: which entries to read, exactly. Empty: every entry. `only_shard`: only the
+  // entries of that shard (LogQuerier::Shards). `exclude_shards` (sorted): every entry except
+  // those of these shards.
+  std::optional<std::string> only_shard;
+  std::vector<std::string> exclude_shards;
+};
+
+// An immutable part of a store (a segment of the embedded store): the entries it holds never
+// change while it exists, so what a reader derived from them may be kept under its id.
+struct LogShard {
+  std::string id;  // unique among the shards of every store of the process; never reused
+  int64_t min_t = 0;
+  int64_t max_t = 0;  // bounds of its entries' times (of all its streams)
 };
 
 // Reads one stream's entries in [start, end] batch by batch. Not thread-safe.
@@ -97,6 +110,14 @@ class LogQuerier {
   // InvalidArgument (as Loki's selector rule).
   virtual Result<std::vector<std::unique_ptr<LogStreamReader>>> Select(
       int64_t start_ns, int64_t end_ns, const Matchers& matchers, const LogReadHints& hints) = 0;
+  // The immutable shards holding entries in [start_ns, end_ns] of streams that match
+  // `matchers`, by min_t. A store without immutable parts has none (the default). A shard listed
+  // here may be gone (retention) by the time it is read: it then reads as empty.
+  virtual Result<std::vector<LogShard>> Shards(int64_t start_ns, int64_t end_ns,
+                                               const Matchers& matchers) {
+    (void)start_ns, (void)end_ns, (void)matchers;
+    return std::vector<LogShard>{};
+  }
   // Index label names (values of `name`) of streams with entries in the range that match
   // `matchers` (all streams when empty), sorted and distinct.
   virtual Result<std::vector<std::string>> LabelNames(int64_t start_ns, int64_t end_ns,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <string_view>
 #include <unordered_map>
 
 #include "query/promql/kernels.h"
@@ -161,10 +162,15 @@ void StoreStats(JsonWriter& w, const logql::QueryStats& stats, bool querier) {
   w.EndObject();
 }
 
-void CacheStats(JsonWriter& w) {
+// One of Loki's caches; only the results cache is otelite's range cache (shards' results found,
+// looked for and stored).
+void CacheStats(JsonWriter& w, uint64_t found = 0, uint64_t requested = 0, uint64_t stored = 0) {
   w.StartObject();
-  for (const char* name : {"entriesFound", "entriesRequested", "entriesStored", "bytesReceived",
-                           "bytesSent", "requests", "downloadTime", "queryLengthServed"}) {
+  Field(w, "entriesFound", found);
+  Field(w, "entriesRequested", requested);
+  Field(w, "entriesStored", stored);
+  for (const char* name :
+       {"bytesReceived", "bytesSent", "requests", "downloadTime", "queryLengthServed"}) {
     Field(w, name, 0);
   }
   w.EndObject();
@@ -212,7 +218,12 @@ void WriteStats(JsonWriter& w, const logql::QueryStats& stats) {
   for (const char* name : {"chunk", "index", "result", "statsResult", "volumeResult",
                            "seriesResult", "labelResult", "instantMetricResult"}) {
     w.Key(name);
-    CacheStats(w);
+    if (std::string_view(name) == "result") {
+      CacheStats(w, stats.shards_cached, stats.shards_cached + stats.shards_computed,
+                 stats.shards_computed);
+    } else {
+      CacheStats(w);
+    }
   }
   w.EndObject();
   w.EndObject();

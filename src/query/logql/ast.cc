@@ -275,16 +275,15 @@ const char* RangeOpName(RangeOp op) {
   return kNames[static_cast<int>(op)];
 }
 
-void RangeAggregationExpr::AppendString(std::string* out) const {
-  ParenScope parens(*this, out);
-  *out += RangeOpName(op);
+void AppendRangeInputString(const RangeAggregationExpr& expr, std::string* out) {
+  *out += RangeOpName(expr.op);
   out->push_back('(');
-  if (param) {
-    *out += FormatNumber(*param);
+  if (expr.param) {
+    *out += FormatNumber(*expr.param);
     *out += ", ";
   }
-  AppendSelector(selector, out);
-  if (unwrap) {
+  AppendSelector(expr.selector, out);
+  if (const auto& unwrap = expr.unwrap) {
     static constexpr const char* kConversions[] = {"", "duration", "duration_seconds", "bytes"};
     *out += " | unwrap ";
     if (unwrap->conversion == Unwrap::Conversion::kNone) {
@@ -300,6 +299,11 @@ void RangeAggregationExpr::AppendString(std::string* out) const {
       StagePrinter{out}(filter);
     }
   }
+}
+
+void RangeAggregationExpr::AppendString(std::string* out) const {
+  ParenScope parens(*this, out);
+  AppendRangeInputString(*this, out);
   if (!selector.pipeline.empty() || unwrap) out->push_back(' ');
   out->push_back('[');
   *out += FormatPromDuration(range_ns);

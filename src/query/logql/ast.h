@@ -244,6 +244,10 @@ struct RangeAggregationExpr : Expr {
   Grouping grouping;            // only where Loki allows it (the parser checks)
 };
 
+// What decides a range aggregation's input entries and values, without its range, offset and
+// grouping: `op([param, ]{selector} pipeline[ | unwrap …]` (no closing parenthesis).
+void AppendRangeInputString(const RangeAggregationExpr& expr, std::string* out);
+
 enum class VectorOp {
   kSum,
   kAvg,

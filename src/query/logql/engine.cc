@@ -141,6 +141,17 @@ Status RunLogQuery(const EngineOptions& options, LogQuerier* querier, const LogQ
 
 }  // namespace
 
+Engine::Engine(EngineOptions options)
+    : options_(options),
+      cache_(options.range_cache_bytes > 0
+                 ? std::make_shared<RangeResultCache>(options.range_cache_bytes)
+                 : nullptr) {}
+
+Engine::Engine(EngineOptions options, std::shared_ptr<RangeResultCache> cache)
+    : options_(options), cache_(std::move(cache)) {}
+
+Engine::~Engine() = default;
+
 QueryResult Engine::Query(LogQueryable* store, const QueryParams& params) const {
   const auto started = std::chrono::steady_clock::now();
   QueryResult result;
@@ -179,6 +190,7 @@ QueryResult Engine::Query(LogQueryable* store, const QueryParams& params) const 
   ctx.options = &options_;
   ctx.querier = querier.get();
   ctx.queryable = store;
+  ctx.cache = cache_.get();
   ctx.deadline = started + options_.timeout;
   const int64_t step = params.instant ? 0 : params.step_ns;
   if (!params.instant && step <= 0) {

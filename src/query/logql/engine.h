@@ -25,6 +25,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,9 @@ struct EngineOptions {
   int parallelism = 2;
   // Spans shorter than this are read on one thread (the second thread is not worth starting).
   int64_t parallel_min_span_ns = 6LL * 3600 * 1'000'000'000;
+  // Bytes of range-aggregation results of immutable shards kept across queries
+  // (range_cache.h), so that reloading a dashboard reads only what changed; 0: none.
+  size_t range_cache_bytes = 64ULL << 20;
 };
 
 struct QueryParams {
@@ -108,6 +112,8 @@ struct QueryStats {
   uint64_t entries_processed = 0;  // entries that went through a pipeline
   uint64_t entries_columnar = 0;   // of those, decided on dictionary codes (eval_columnar.h)
   uint64_t entries_returned = 0;
+  uint64_t shards_cached = 0;    // immutable shards whose result came from the range cache
+  uint64_t shards_computed = 0;  // immutable shards read and their result stored there
   double exec_seconds = 0;
 };
 
@@ -123,14 +129,23 @@ struct QueryResult {
   QueryStats stats;
 };
 
+class RangeResultCache;
+
 class Engine {
  public:
-  explicit Engine(EngineOptions options) : options_(options) {}
+  // With a range cache of options.range_cache_bytes (none when 0).
+  explicit Engine(EngineOptions options);
+  // With the given range cache (shared with another engine; null: none).
+  Engine(EngineOptions options, std::shared_ptr<RangeResultCache> cache);
+  ~Engine();
+
   QueryResult Query(LogQueryable* store, const QueryParams& params) const;
   const EngineOptions& options() const { return options_; }
+  const std::shared_ptr<RangeResultCache>& range_cache() const { return cache_; }
 
  private:
   EngineOptions options_;
+  std::shared_ptr<RangeResultCache> cache_;  // internally synchronised
 };
 
 }  // namespace otelite::logql

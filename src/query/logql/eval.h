@@ -13,6 +13,7 @@
 #include "core/status.h"
 #include "query/logql/ast.h"
 #include "query/logql/engine.h"
+#include "query/logql/range_cache.h"
 #include "storage/log_querier.h"
 
 namespace otelite::logql {
@@ -40,6 +41,7 @@ struct EvalContext {
   LogQuerier* querier = nullptr;
   LogQueryable* queryable = nullptr;           // for the queriers of parallel slices
   std::vector<LogReadStats> extra_read_stats;  // what those queriers read
+  RangeResultCache* cache = nullptr;           // results of immutable shards; may be null
   std::chrono::steady_clock::time_point deadline;
   std::set<std::string> warnings;
   QueryStats stats;

@@ -9,12 +9,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <functional>
 #include <limits>
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <variant>
 
 #include "query/logql/eval.h"
 #include "query/logql/eval_columnar.h"
@@ -47,14 +49,7 @@ bool NeedsAllSamples(RangeOp op) {
   return op == RangeOp::kQuantileOverTime || op == RangeOp::kRateCounter;
 }
 
-// One window's running reduction. `a`/`b` per function: sums (a, Neumaier compensation b),
-// min/max (a), first/last (a at time t), mean and M2 for the variance (a, b).
-struct Acc {
-  double a = 0;
-  double b = 0;
-  int64_t t = 0;
-  uint64_t n = 0;
-};
+using Acc = RangeAcc;
 
 inline void NeumaierAdd(double v, Acc* acc) {
   const double sum = acc->a + v;
@@ -222,11 +217,33 @@ struct StringViewHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// Floor division and modulo for possibly negative times.
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+
+// Steps at start, start + step, … (`steps` of them).
+struct Grid {
+  int64_t start = 0;
+  size_t steps = 0;
+};
+
+// Whether the pipeline gives the same output for the same entries every time it runs (templates
+// may read the clock), so that what it produced from an immutable shard may be kept.
+bool Deterministic(const LogSelector& selector) {
+  return std::none_of(selector.pipeline.begin(), selector.pipeline.end(), [](const Stage& s) {
+    return std::holds_alternative<LineFormatStage>(s) ||
+           std::holds_alternative<LabelFormatStage>(s);
+  });
+}
+
 }  // namespace
 
 Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
                                        const EntryGrouping* grouping) {
-  auto pipeline = Pipeline::Compile(expr.selector, expr.unwrap ? &*expr.unwrap : nullptr);
+  auto compile = [&] {
+    return Pipeline::Compile(expr.selector, expr.unwrap ? &*expr.unwrap : nullptr);
+  };
+  auto pipeline = compile();
   if (!pipeline.ok()) return pipeline.status();
   const RangeOp op = expr.op;
   const bool absent = op == RangeOp::kAbsentOverTime;
@@ -247,34 +264,50 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
   const int64_t read_end = end_ - expr.offset_ns;
   const bool streaming = !NeedsAllSamples(op) && (steps_ == 1 || range <= step_);
   const size_t max_series = ctx_->options->max_series;
+  const Grid query_grid{start_, steps_};
 
-  // The step an entry at (shifted) time t falls into when streaming, or false when none: the
-  // first t_k ≥ t whose window (t_k − range, t_k] holds t.
-  auto step_of = [&](int64_t t, size_t* step_index) {
-    if (t > end_) return false;
-    *step_index = t > start_ ? static_cast<size_t>((t - start_ + step_ - 1) / step_) : 0;
-    return *step_index < steps_ && StepTime(*step_index) - range < t;
-  };
-
-  // What one scan of a time slice produced: its series (by output label-set key) and counts.
+  // What one scan produced: its series (by output label-set key) with accumulators on its grid,
+  // or a shard's result from the cache.
   struct Partition {
+    Grid grid;
     std::vector<SeriesState> series;
     std::unordered_map<std::string, uint32_t, StringViewHash, std::equal_to<>> index;
+    std::shared_ptr<const RangePartial> cached;
     bool limited = false;
     uint64_t entries = 0;
     uint64_t entries_columnar = 0;
     Status status;
   };
-  // Scans the entries of [from, to] through its own pipeline (stages keep scratch state) into
-  // *part. Thread-safe given its own querier: it touches nothing shared but read-only state.
-  auto scan = [&](int64_t from, int64_t to, LogQuerier* querier, std::unique_ptr<Pipeline> own,
-                  Partition* part) -> Status {
-    auto readers = querier->Select(from, to, expr.selector.matchers, hints);
+  // A scan: entries of [from, to] (and of the hints' shard selection) onto a grid; with a cache
+  // key, its result is stored under it.
+  struct Work {
+    int64_t from = 0;
+    int64_t to = 0;
+    LogReadHints hints;
+    std::string cache_key;
+  };
+  std::vector<Work> work;
+  std::vector<Partition> parts;
+
+  // Scans one work item through `own` (stages keep scratch state) into *part. Thread-safe given
+  // its own querier and pipeline: it touches nothing shared but read-only state.
+  auto scan = [&](const Work& w, LogQuerier* querier, Pipeline* own, Partition* part) -> Status {
+    auto readers = querier->Select(w.from, w.to, expr.selector.matchers, w.hints);
     if (!readers.ok()) return readers.status();
     std::vector<SeriesState>& series = part->series;
     auto& index = part->index;
+    const Grid grid = part->grid;
+    const int64_t grid_end = grid.start + static_cast<int64_t>(grid.steps - 1) * step_;
+    // The step an entry at (shifted) time t falls into when streaming, or false when none: the
+    // first grid time t_k ≥ t whose window (t_k − range, t_k] holds t.
+    auto step_of = [&](int64_t t, size_t* step_index) {
+      if (t > grid_end) return false;
+      *step_index = t > grid.start ? static_cast<size_t>((t - grid.start + step_ - 1) / step_) : 0;
+      return *step_index < grid.steps &&
+             grid.start + static_cast<int64_t>(*step_index) * step_ - range < t;
+    };
     std::string key;
-    PipelineRunner runner(own.get());
+    PipelineRunner runner(own);
     LogEntryBatch batch;
     // The series of an output label-set key (created when new), or UINT32_MAX past the limit.
     auto series_of = [&](std::string_view k) -> uint32_t {
@@ -292,7 +325,7 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
     auto add = [&](uint32_t id, size_t step_index, int64_t t, double value) {
       SeriesState& s = series[id];
       if (streaming) {
-        if (s.accs.empty()) s.accs.resize(steps_);
+        if (s.accs.empty()) s.accs.resize(grid.steps);
         Accumulate(op, t, value, &s.accs[step_index]);
       } else {
         if (!s.samples.empty() && t < s.samples.back().t_ns) s.sorted = false;
@@ -369,53 +402,189 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
     return Status::Ok();
   };
 
-  // Streaming reductions merge per step, so a long span is read as two time slices on two
-  // threads (each with its own querier and pipeline) and the slices' accumulators are merged.
-  const bool parallel = streaming && ctx_->options->parallelism > 1 && ctx_->queryable != nullptr &&
-                        read_end - read_start >= ctx_->options->parallel_min_span_ns;
-  std::vector<Partition> parts(parallel ? 2 : 1);
-  if (!parallel) {
-    parts[0].status = scan(read_start, read_end, ctx_->querier, std::move(*pipeline), &parts[0]);
-  } else {
-    const int64_t mid = read_start + (read_end - read_start) / 2;
-    auto second_pipeline = Pipeline::Compile(expr.selector, expr.unwrap ? &*expr.unwrap : nullptr);
-    if (!second_pipeline.ok()) return second_pipeline.status();
-    std::unique_ptr<LogQuerier> second_querier = ctx_->queryable->NewLogQuerier();
-    std::thread worker([&] {
-      parts[1].status =
-          scan(mid + 1, read_end, second_querier.get(), std::move(*second_pipeline), &parts[1]);
-    });
-    parts[0].status = scan(read_start, mid, ctx_->querier, std::move(*pipeline), &parts[0]);
-    worker.join();
-    ctx_->extra_read_stats.push_back(second_querier->stats());
+  // The work. Streaming reductions merge per step, so the entries of immutable shards are
+  // reduced shard by shard and kept in the range cache (a window holding a whole shard: its
+  // totals; a range query: on the grid of its step and phase), and the rest (the head, shards
+  // only partly inside an instant query's window) read once. Without a cache, a long span is
+  // read as two time slices. Either way the scans run on up to `parallelism` threads.
+  std::vector<LogShard> shards;
+  const bool cacheable = streaming && ctx_->cache != nullptr && Deterministic(expr.selector);
+  if (cacheable) {
+    auto listed = ctx_->querier->Shards(read_start, read_end, expr.selector.matchers);
+    if (!listed.ok()) return listed.status();
+    shards = std::move(*listed);
   }
-  for (const Partition& part : parts) {
+  if (!shards.empty()) {
+    std::string shape;
+    AppendRangeInputString(expr, &shape);
+    shape += fmt::format(") max_series {} ", max_series);
+    if (grouping == nullptr) {
+      shape += "all";
+    } else {
+      shape += grouping->without ? "without" : "by";
+      for (const auto& l : grouping->labels) shape += fmt::format(" {:?}", l);
+    }
+    std::vector<std::string> taken;
+    for (const LogShard& shard : shards) {
+      Grid grid;
+      std::string key;
+      if (steps_ == 1) {
+        // Only shards wholly inside the window: their totals are the same for any window.
+        if (shard.min_t < read_start || shard.max_t > read_end) continue;
+        grid = query_grid;
+        key = fmt::format("{}\n{}\nwhole", shard.id, shape);
+      } else {
+        // Every step time on this phase whose window may hold one of the shard's entries.
+        const int64_t first = shard.min_t + expr.offset_ns, last = shard.max_t + expr.offset_ns;
+        grid.start = start_ + (FloorDiv(first - start_ - 1, step_) + 1) * step_;
+        const int64_t grid_end = start_ + (FloorDiv(last - start_ - 1, step_) + 1) * step_;
+        grid.steps = static_cast<size_t>((grid_end - grid.start) / step_) + 1;
+        key = fmt::format("{}\n{}\nstep {} phase {} range {} offset {}", shard.id, shape, step_,
+                          FloorMod(start_, step_), range, expr.offset_ns);
+      }
+      taken.push_back(shard.id);
+      Partition part;
+      part.grid = grid;
+      part.cached = ctx_->cache->Find(key);
+      if (part.cached != nullptr) {
+        ++ctx_->stats.shards_cached;
+      } else {
+        Work w{shard.min_t, shard.max_t, hints, std::move(key)};
+        w.hints.only_shard = shard.id;
+        work.push_back(std::move(w));
+      }
+      parts.push_back(std::move(part));
+    }
+    std::sort(taken.begin(), taken.end());
+    Work rest{read_start, read_end, hints, {}};
+    rest.hints.exclude_shards = std::move(taken);
+    work.push_back(std::move(rest));
+    Partition rest_part;
+    rest_part.grid = query_grid;
+    parts.push_back(std::move(rest_part));
+  } else if (streaming && ctx_->options->parallelism > 1 &&
+             read_end - read_start >= ctx_->options->parallel_min_span_ns) {
+    const int64_t mid = read_start + (read_end - read_start) / 2;
+    work.push_back({read_start, mid, hints, {}});
+    work.push_back({mid + 1, read_end, hints, {}});
+    parts.resize(2);
+    parts[0].grid = parts[1].grid = query_grid;
+  } else {
+    work.push_back({read_start, read_end, hints, {}});
+    parts.resize(1);
+    parts[0].grid = query_grid;
+  }
+  // Work item i fills the i-th partition without a cached result.
+  std::vector<Partition*> targets;
+  for (Partition& p : parts) {
+    if (p.cached == nullptr) targets.push_back(&p);
+  }
+
+  // Runs work items one after another, taking the next free one, on its own querier/pipeline.
+  std::atomic<size_t> next{0};
+  auto run_worker = [&](LogQuerier* querier, Pipeline* own) {
+    for (size_t i = next.fetch_add(1); i < work.size(); i = next.fetch_add(1)) {
+      Partition* part = targets[i];
+      part->status = scan(work[i], querier, own, part);
+      if (!part->status.ok()) {
+        next.store(work.size());  // the query fails: leave the rest
+        return;
+      }
+    }
+  };
+  const size_t threads = std::min<size_t>(
+      work.size(), ctx_->queryable != nullptr
+                       ? static_cast<size_t>(std::max(ctx_->options->parallelism, 1))
+                       : 1);
+  std::vector<std::unique_ptr<LogQuerier>> queriers;
+  std::vector<std::unique_ptr<Pipeline>> pipelines;
+  for (size_t t = 1; t < threads; ++t) {
+    auto own = compile();
+    if (!own.ok()) return own.status();
+    pipelines.push_back(std::move(*own));
+    queriers.push_back(ctx_->queryable->NewLogQuerier());
+  }
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t) {
+    workers.emplace_back(run_worker, queriers[t - 1].get(), pipelines[t - 1].get());
+  }
+  run_worker(ctx_->querier, pipeline->get());
+  for (auto& worker : workers) worker.join();
+  for (const auto& q : queriers) ctx_->extra_read_stats.push_back(q->stats());
+
+  for (size_t i = 0; i < work.size(); ++i) {
+    Partition& part = *targets[i];
     OTELITE_RETURN_IF_ERROR(part.status);
     ctx_->stats.entries_processed += part.entries;
     ctx_->stats.entries_columnar += part.entries_columnar;
+    if (work[i].cache_key.empty()) continue;
+    // Keep the shard's result (series in creation order, so the limit cuts the same way).
+    auto partial = std::make_shared<RangePartial>();
+    partial->grid_start = part.grid.start;
+    partial->grid_steps = part.grid.steps;
+    partial->limited = part.limited;
+    partial->series.resize(part.series.size());
+    for (const auto& [k, id] : part.index) {
+      partial->series[id] = {k, std::move(part.series[id].accs)};
+    }
+    ++ctx_->stats.shards_computed;
+    ctx_->cache->Insert(work[i].cache_key, partial);
+    part.cached = std::move(partial);
   }
-  std::vector<SeriesState> series = std::move(parts[0].series);
-  bool limited = parts[0].limited;
-  for (size_t p = 1; p < parts.size(); ++p) {
-    limited = limited || parts[p].limited;
-    for (auto& [k, id] : parts[p].index) {
-      SeriesState& from = parts[p].series[id];
-      auto it = parts[0].index.find(k);
-      if (it == parts[0].index.end()) {
+
+  // The partitions' series merged in order onto the query's grid, up to the series limit.
+  std::vector<SeriesState> series;
+  bool limited = false;
+  if (parts.size() == 1 && parts[0].cached == nullptr) {
+    series = std::move(parts[0].series);
+    limited = parts[0].limited;
+  } else {
+    std::unordered_map<std::string, uint32_t, StringViewHash, std::equal_to<>> index;
+    auto merge = [&](std::string_view k, const Grid& grid, std::vector<Acc>* accs) {
+      if (accs->empty()) return;
+      auto it = index.find(k);
+      if (it == index.end()) {
         if (series.size() >= max_series && !absent) {
           limited = true;
-          continue;
+          return;
         }
-        parts[0].index.emplace(k, static_cast<uint32_t>(series.size()));
-        series.push_back(std::move(from));
-        continue;
+        it = index.emplace(std::string(k), static_cast<uint32_t>(series.size())).first;
+        series.push_back({LabelsFromKey(k), {}, {}, true});
       }
       SeriesState& into = series[it->second];
-      if (into.accs.empty()) {
-        into.accs = std::move(from.accs);
+      if (into.accs.empty() && grid.steps == steps_ && (steps_ == 1 || grid.start == start_)) {
+        into.accs = std::move(*accs);
+        return;
+      }
+      if (into.accs.empty()) into.accs.resize(steps_);
+      if (steps_ == 1) {  // an instant query's partials are whole-window totals
+        MergeAcc(op, (*accs)[0], &into.accs[0]);
+        return;
+      }
+      for (size_t g = 0; g < accs->size(); ++g) {
+        const int64_t t = grid.start + static_cast<int64_t>(g) * step_;
+        if (t < start_ || t > end_) continue;
+        const auto k2 = static_cast<size_t>((t - start_) / step_);
+        if (k2 >= steps_) continue;
+        MergeAcc(op, (*accs)[g], &into.accs[k2]);
+      }
+    };
+    for (Partition& part : parts) {
+      limited = limited || part.limited;
+      if (part.cached != nullptr) {
+        limited = limited || part.cached->limited;
+        const Grid grid{part.cached->grid_start, part.cached->grid_steps};
+        for (const auto& [k, accs] : part.cached->series) {
+          std::vector<Acc> copy = accs;
+          merge(k, grid, &copy);
+        }
         continue;
       }
-      for (size_t k2 = 0; k2 < from.accs.size(); ++k2) MergeAcc(op, from.accs[k2], &into.accs[k2]);
+      std::vector<std::pair<std::string_view, uint32_t>> order(part.index.begin(),
+                                                               part.index.end());
+      std::sort(order.begin(), order.end(),
+                [](const auto& a, const auto& b) { return a.second < b.second; });
+      for (const auto& [k, id] : order) merge(k, part.grid, &part.series[id].accs);
     }
   }
   if (limited) {

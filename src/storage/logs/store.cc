@@ -104,9 +104,16 @@ class StoreQuerier : public LogQuerier {
     LogStore::Snapshot snap = store_->TakeSnapshot(start_ns, end_ns, matches, filter);
 
     std::map<Labels, std::vector<Part>> streams;
+    const bool one_shard = hints.only_shard.has_value();
     for (size_t rank = 0; rank < snap.segments.size(); ++rank) {
       const auto& seg = snap.segments[rank];
       const SegmentMeta& meta = seg->meta();
+      if (one_shard ? !store_->IsShard(meta, *hints.only_shard)
+                    : !hints.exclude_shards.empty() &&
+                          std::binary_search(hints.exclude_shards.begin(),
+                                             hints.exclude_shards.end(), store_->ShardId(meta))) {
+        continue;
+      }
       if (meta.min_t > end_ns || meta.max_t < start_ns) {
         stats_->segments_skipped.fetch_add(1, std::memory_order_relaxed);
         continue;
@@ -164,14 +171,38 @@ class StoreQuerier : public LogQuerier {
         }
       }
     };
-    add_runs(snap.persisting, kPersistingOrder);
-    add_runs(snap.head, kHeadOrder);
+    if (!one_shard) {
+      add_runs(snap.persisting, kPersistingOrder);
+      add_runs(snap.head, kHeadOrder);
+    }
 
     std::vector<std::unique_ptr<LogStreamReader>> out;
     out.reserve(streams.size());
     for (auto& [labels, parts] : streams) {
       out.push_back(NewStreamReader(labels, std::move(parts), options, stats_));
     }
+    return out;
+  }
+
+  Result<std::vector<LogShard>> Shards(int64_t start_ns, int64_t end_ns,
+                                       const Matchers& matchers) override {
+    std::vector<std::shared_ptr<const Segment>> segments;
+    {
+      std::shared_lock lock(store_->state_mu_);
+      segments = store_->segments_;
+    }
+    std::vector<LogShard> out;
+    for (const auto& seg : segments) {
+      const SegmentMeta& meta = seg->meta();
+      if (meta.min_t > end_ns || meta.max_t < start_ns) continue;
+      const bool any =
+          std::any_of(seg->streams().begin(), seg->streams().end(), [&](const auto& s) {
+            return s.min_t <= end_ns && s.max_t >= start_ns && MatchesAll(matchers, s.labels);
+          });
+      if (any) out.push_back({store_->ShardId(meta), meta.min_t, meta.max_t});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const LogShard& a, const LogShard& b) { return a.min_t < b.min_t; });
     return out;
   }
 
@@ -303,9 +334,27 @@ class StoreQuerier : public LogQuerier {
   std::shared_ptr<SharedReadStats> stats_;
 };
 
+namespace {
+std::atomic<uint64_t> next_store_uid{1};
+}  // namespace
+
 LogStore::LogStore(std::string dir, LogStoreOptions options)
-    : dir_(std::move(dir)), options_(std::move(options)) {
+    : dir_(std::move(dir)), options_(std::move(options)), uid_(next_store_uid.fetch_add(1)) {
   dict_budget_ = std::make_shared<std::atomic<int64_t>>(options_.dictionary_cache_bytes);
+}
+
+std::string LogStore::ShardId(const SegmentMeta& meta) const {
+  return fmt::format("{}#{}", uid_, fs::path(meta.path).filename().string());
+}
+
+bool LogStore::IsShard(const SegmentMeta& meta, std::string_view id) const {
+  // Without building the id: "<uid>#" then the end of the path after its last '/'.
+  const std::string prefix = fmt::format("{}#", uid_);
+  if (!id.starts_with(prefix)) return false;
+  const std::string_view name = id.substr(prefix.size());
+  const std::string_view path = meta.path;
+  return path.ends_with(name) &&
+         (path.size() == name.size() || path[path.size() - name.size() - 1] == '/');
 }
 
 std::string LogStore::segments_dir() const { return (fs::path(dir_) / "segments").string(); }

@@ -27,6 +27,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -128,9 +129,14 @@ class LogStore : public LogAppender, public LogQueryable {
                         const std::function<bool(const Labels&)>& matches,
                         const ColumnFilter& filter) const;
   std::string segments_dir() const;
+  // The id of a segment as a LogShard: this store instance's number and the file name (a cut's
+  // generation is never reused while the store is open; a reopened store has a new number).
+  std::string ShardId(const SegmentMeta& meta) const;
+  bool IsShard(const SegmentMeta& meta, std::string_view id) const;  // ShardId(meta) == id
 
   std::string dir_;
   LogStoreOptions options_;
+  const uint64_t uid_;
   std::unique_ptr<tsdb::Wal> wal_;
   std::unique_ptr<Head> head_;
   std::shared_ptr<std::atomic<int64_t>> dict_budget_;

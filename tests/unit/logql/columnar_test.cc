@@ -1,8 +1,9 @@
-// The columnar path of range aggregations (eval_columnar.h) against the general path: the same
-// queries over the same generated events, with EngineOptions::columnar on and off, must give the
-// same series and values. The events mix stream labels, structured metadata present, absent and
-// empty, a metadata key that clashes with a stream label, and values that do not convert; read
-// from the head, and from segments that overlap in time (merged per batch).
+// The columnar path of range aggregations (eval_columnar.h) against the general path, two time
+// slices against one, and results kept per shard in the range cache against none: the same
+// queries over the same generated events must give the same series and values. The events mix
+// stream labels, structured metadata present, absent and empty, a metadata key that clashes with a
+// stream label, and values that do not convert; read from the head, and from segments that overlap
+// in time (merged per batch).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <random>
 
 #include "query/logql/engine.h"
+#include "query/logql/range_cache.h"
 #include "storage/logs/store.h"
 #include "temp_dir.h"
 
@@ -104,6 +106,7 @@ TEST(LogqlParallel, TwoTimeSlicesGiveTheSameAnswersAsOne) {
   EngineOptions two, one;
   two.parallel_min_span_ns = 0;  // the generated hour is split in two slices
   one.parallelism = 1;
+  two.range_cache_bytes = one.range_cache_bytes = 0;  // slices, not shards
   Engine parallel(two), serial(one);
   const std::vector<std::string> queries = {
       R"(sum by (event_name) (count_over_time({service_name="claude-code"}[1h])))",
@@ -178,6 +181,149 @@ TEST(LogqlColumnar, SameAnswersAsTheGeneralPath) {
     EXPECT_GE(non_empty, queries.size() - 1);
     EXPECT_GE(columnar_runs, queries.size() - 2);
   }
+}
+
+void ExpectSameVector(const QueryResult& a, const QueryResult& b, const std::string& query) {
+  ASSERT_EQ(a.error.has_value(), b.error.has_value()) << query;
+  ASSERT_EQ(a.vector.size(), b.vector.size()) << query;
+  for (size_t i = 0; i < a.vector.size(); ++i) {
+    EXPECT_EQ(a.vector[i].metric, b.vector[i].metric) << query;
+    EXPECT_EQ(a.vector[i].point.t_ns, b.vector[i].point.t_ns) << query;
+    const double x = a.vector[i].point.v, y = b.vector[i].point.v;
+    EXPECT_TRUE(x == y || std::fabs(x - y) <= 1e-9 * std::max(std::fabs(x), std::fabs(y)))
+        << query << ": " << x << " vs " << y;
+  }
+}
+
+// Segments of 10 minutes over the generated hour (so several shards, some overlapping in time),
+// queried before and after more entries arrive in the head and a new cut; instant windows that
+// hold some shards wholly and cut others, range queries on two phases, with offsets.
+TEST(LogqlRangeCache, SameAnswersAsNoCacheAndReadsOnlyWhatChanged) {
+  testing::TempDir dir;
+  auto store = Generated(dir.str(), true);
+  EngineOptions cached_options, plain_options;
+  cached_options.parallel_min_span_ns = 0;
+  plain_options.range_cache_bytes = 0;
+  Engine cached(cached_options), plain(plain_options);
+  ASSERT_NE(cached.range_cache(), nullptr);
+  ASSERT_EQ(plain.range_cache(), nullptr);
+  const std::vector<std::string> queries = {
+      R"(sum by (event_name) (count_over_time({service_name="claude-code"}[$r])))",
+      R"(sum by (model) (sum_over_time({team="a"} | event_name="api_request" | unwrap cost_usd [$r])))",
+      R"(avg_over_time({service_name=~".+"} | event_name="tool_result" | unwrap duration_ms [$r]) by (tool_name))",
+      R"(stddev_over_time({service_name=~".+"} | unwrap cost_usd [$r]) by (model))",
+      R"(max_over_time({service_name=~".+"} | unwrap duration_ms [$r] offset 7m) by (service_name))",
+      R"(sum by (session_id) (count_over_time({service_name="claude-code"} | logfmt | event_name!="x" [$r])))",
+      R"(sum by (session_id) (count_over_time({service_name="claude-code"} | json [$r])))",  // fails
+      R"(sum(bytes_over_time({service_name="claude-code"} [$r])))",
+      R"(sum(rate({service_name=~".+"} | model="opus" [$r])))",
+      R"(absent_over_time({service_name="claude-code"} | event_name="none" [$r]))",
+  };
+  auto with_range = [](std::string q, const std::string& r) {
+    q.replace(q.find("$r"), 2, r);
+    return q;
+  };
+  struct Shape {
+    int64_t start, end, step;
+    std::string range;
+  };
+  const std::vector<Shape> shapes = {
+      {kBase + 3600 * kSecond, kBase + 3600 * kSecond, 0, "1h"},            // every shard whole
+      {kBase + 2500 * kSecond, kBase + 2500 * kSecond, 0, "25m"},           // some cut
+      {kBase + 3700 * kSecond, kBase + 3700 * kSecond, 0, "3599s"},         // ends after the data
+      {kBase, kBase + 3600 * kSecond, 300 * kSecond, "5m"},                 // range, phase 0
+      {kBase + 77 * kSecond, kBase + 3000 * kSecond, 240 * kSecond, "4m"},  // another phase
+      {kBase + 10 * kSecond, kBase + 3600 * kSecond, 600 * kSecond, "7m"},  // range < step
+  };
+  auto run_all = [&](const char* when, uint64_t* scanned_cached, uint64_t* scanned_plain,
+                     uint64_t* hits) {
+    for (const auto& shape : shapes) {
+      for (const auto& q : queries) {
+        const std::string query = with_range(q, shape.range);
+        QueryParams p;
+        p.query = query;
+        p.start_ns = shape.start;
+        p.end_ns = shape.end;
+        p.step_ns = shape.step;
+        p.instant = shape.step == 0;
+        QueryResult a = cached.Query(store.get(), p), b = plain.Query(store.get(), p);
+        const std::string what = std::string(when) + ": " + query;
+        if (p.instant) {
+          ExpectSameVector(a, b, what);
+        } else {
+          ExpectSame(a, b, what);
+        }
+        EXPECT_EQ(a.warnings, b.warnings) << what;
+        *scanned_cached += a.stats.read.entries_scanned;
+        *scanned_plain += b.stats.read.entries_scanned;
+        *hits += a.stats.shards_cached;
+      }
+    }
+  };
+  uint64_t scanned_cached = 0, scanned_plain = 0, hits = 0;
+  // (Instant windows that hold a shard wholly share its totals, whatever their range.)
+  run_all("first", &scanned_cached, &scanned_plain, &hits);
+  const uint64_t first_hits = hits;
+  scanned_cached = scanned_plain = hits = 0;
+  run_all("again", &scanned_cached, &scanned_plain, &hits);
+  EXPECT_GT(hits, first_hits + 100);
+  EXPECT_LT(scanned_cached * 5, scanned_plain) << "the second run reads from the cache";
+
+  // New entries: some into the head, some cut into a new segment, some late into old windows.
+  LogBatch more;
+  LogStream stream;
+  stream.labels = Labels({{"service_name", "claude-code"}, {"team", "a"}});
+  for (int i = 0; i < 3000; ++i) {
+    LogEntry e;
+    e.timestamp_ns = kBase + static_cast<int64_t>((i * 7919) % 3600) * kSecond + 500 + i;
+    e.line = "late " + std::to_string(i);
+    e.metadata = {{"cost_usd", "0.5"},
+                  {"event_name", i % 2 == 0 ? "api_request" : "tool_result"},
+                  {"model", i % 3 == 0 ? "opus" : "haiku"},
+                  {"session_id", "late"}};
+    stream.entries.push_back(std::move(e));
+  }
+  more.streams.push_back(stream);
+  ASSERT_TRUE(store->AppendLogs(more).ok());
+  ASSERT_TRUE(store->PersistHead().ok());
+  for (auto& e : stream.entries) e.timestamp_ns += 1000;
+  more.streams[0] = stream;
+  ASSERT_TRUE(store->AppendLogs(more).ok());
+  scanned_cached = scanned_plain = hits = 0;
+  run_all("after more entries", &scanned_cached, &scanned_plain, &hits);
+  EXPECT_GT(hits, 100u);
+
+  const RangeCacheStats stats = cached.range_cache()->Stats();
+  EXPECT_GT(stats.partials, 0u);
+  EXPECT_GT(stats.bytes, 0u);
+  EXPECT_LE(stats.bytes, cached_options.range_cache_bytes);
+}
+
+TEST(LogqlRangeCache, EvictsLeastRecentlyUsedWithinItsBudget) {
+  auto partial = [](size_t series) {
+    auto p = std::make_shared<RangePartial>();
+    p->grid_steps = 4;
+    for (size_t i = 0; i < series; ++i) {
+      p->series.push_back({"k" + std::to_string(i), std::vector<RangeAcc>(4)});
+    }
+    return p;
+  };
+  const size_t one = partial(10)->Bytes();
+  RangeResultCache cache(one * 3 + 1000);
+  cache.Insert("a", partial(10));
+  cache.Insert("b", partial(10));
+  cache.Insert("c", partial(10));
+  ASSERT_NE(cache.Find("a"), nullptr);  // a is now the most recent
+  cache.Insert("d", partial(10));       // b goes
+  EXPECT_EQ(cache.Find("b"), nullptr);
+  EXPECT_NE(cache.Find("a"), nullptr);
+  EXPECT_NE(cache.Find("c"), nullptr);
+  EXPECT_NE(cache.Find("d"), nullptr);
+  EXPECT_LE(cache.Stats().bytes, cache.max_bytes());
+  EXPECT_EQ(cache.Stats().evictions, 1u);
+  cache.Insert("huge", partial(10000));  // larger than the budget: not kept, nothing evicted
+  EXPECT_EQ(cache.Find("huge"), nullptr);
+  EXPECT_EQ(cache.Stats().partials, 3u);
 }
 
 }  // namespace
