@@ -60,17 +60,57 @@ bool OrderedResult(const Expr& expr) {
          agg->op == VectorOp::kApproxTopk;
 }
 
-// One stream's entries for the merge of a log query.
+// One stream's entries for the merge of a log query, skipping those the pipeline's leading
+// metadata filters reject: decided on the batch's dictionary codes (once per code), so that a
+// rare filter (`| event_name="api_error"`) does not build every entry's labels.
 struct Cursor {
   std::unique_ptr<LogStreamReader> reader;
   LogEntryBatch batch;
   size_t pos = 0;
+  Matchers filters;             // the leading metadata filters that apply to this stream
+  std::vector<uint8_t> keep;    // per entry of the batch; empty: all
+  std::vector<int8_t> by_code;  // a matcher's answer per code: -1 not yet known
+
+  // Moves to the first kept entry at or after pos, reading batches as needed.
+  bool Settle() {
+    while (true) {
+      while (pos < batch.size()) {
+        if (keep.empty() || keep[pos] != 0) return true;
+        ++pos;
+      }
+      pos = 0;
+      if (!reader->Next(&batch)) return false;
+      Filter();
+    }
+  }
   bool Advance() {
-    if (++pos < batch.size()) return true;
-    pos = 0;
-    return reader->Next(&batch);
+    ++pos;
+    return Settle();
   }
   int64_t t() const { return batch.timestamps[pos]; }
+
+  void Filter() {
+    keep.clear();
+    if (filters.empty()) return;
+    keep.assign(batch.size(), 1);
+    for (const LabelMatcher& m : filters) {
+      auto col = std::lower_bound(
+          batch.columns.begin(), batch.columns.end(), m.name(),
+          [](const LogColumn& c, const std::string& name) { return c.name < name; });
+      if (col == batch.columns.end() || col->name != m.name()) {
+        if (!m.Matches("")) std::fill(keep.begin(), keep.end(), 0);
+        continue;
+      }
+      by_code.assign(col->dict.size() + 1, -1);
+      for (size_t i = 0; i < keep.size(); ++i) {
+        if (keep[i] == 0) continue;
+        const uint32_t code = col->codes[i];
+        int8_t& answer = by_code[code];
+        if (answer < 0) answer = m.Matches(code == 0 ? std::string_view() : col->dict[code - 1]);
+        keep[i] = static_cast<uint8_t>(answer);
+      }
+    }
+  }
 };
 
 Status RunLogQuery(const EngineOptions& options, LogQuerier* querier, const LogQueryExpr& expr,
@@ -88,7 +128,15 @@ Status RunLogQuery(const EngineOptions& options, LogQuerier* querier, const LogQ
   for (auto& r : *readers) {
     Cursor c;
     c.reader = std::move(r);
-    if (c.reader->Next(&c.batch)) cursors.push_back(std::move(c));
+    // A filter on a name the stream has as a label is about that label (its metadata of the same
+    // name becomes <name>_extracted), so it does not decide on the column.
+    for (const LabelMatcher& m : hints.metadata_filters) {
+      if (!c.reader->labels().Has(m.name())) c.filters.push_back(m);
+    }
+    if (c.reader->Next(&c.batch)) {
+      c.Filter();
+      if (c.Settle()) cursors.push_back(std::move(c));
+    }
     OTELITE_RETURN_IF_ERROR(c.reader ? c.reader->status() : Status::Ok());
   }
   const bool backward = params.backward;

@@ -299,6 +299,56 @@ TEST(LogqlRangeCache, SameAnswersAsNoCacheAndReadsOnlyWhatChanged) {
   EXPECT_LE(stats.bytes, cached_options.range_cache_bytes);
 }
 
+// Log queries skip entries their leading metadata filters reject on the dictionary codes; the
+// same filters after `| decolorize` (which ends the leading ones) go through the whole pipeline.
+// Both must return the same lines, including where a filter names a stream label (`team`, also
+// a metadata key of some entries) or a key some entries lack.
+TEST(LogqlLogQuery, LeadingFiltersDecidedOnCodesGiveTheSameLines) {
+  for (bool persist : {false, true}) {
+    testing::TempDir dir;
+    auto store = Generated(dir.str(), persist);
+    Engine engine(EngineOptions{});
+    const std::vector<std::string> filters = {
+        R"(event_name="api_error")",
+        R"(event_name="api_error", model="opus")",
+        R"(model="")",
+        R"(model!="haiku" and tool_name=~"B.*|")",
+        R"(team="a")",  // the stream label, not the metadata key of the same name
+        R"(duration_ms=~"4.*")",
+        R"(nothing="")",
+        R"(nothing="x")",
+    };
+    for (const auto& f : filters) {
+      for (bool backward : {true, false}) {
+        QueryParams p;
+        p.start_ns = kBase;
+        p.end_ns = kBase + 3600 * kSecond;
+        p.limit = 700;
+        p.backward = backward;
+        const std::string fast = R"({service_name=~".+"} | )" + f;
+        const std::string slow = R"({service_name=~".+"} | decolorize | )" + f;
+        p.query = fast;
+        QueryResult a = engine.Query(store.get(), p);
+        p.query = slow;
+        QueryResult b = engine.Query(store.get(), p);
+        ASSERT_FALSE(a.error) << fast << ": " << a.error->message;
+        ASSERT_FALSE(b.error) << slow << ": " << b.error->message;
+        ASSERT_EQ(a.lines.size(), b.lines.size()) << fast;
+        for (size_t i = 0; i < a.lines.size(); ++i) {
+          EXPECT_EQ(a.lines[i].timestamp_ns, b.lines[i].timestamp_ns) << fast;
+          EXPECT_EQ(a.lines[i].line, b.lines[i].line) << fast;
+          EXPECT_EQ(a.lines[i].stream, b.lines[i].stream) << fast;
+          EXPECT_EQ(a.lines[i].structured_metadata, b.lines[i].structured_metadata) << fast;
+        }
+        if (f != R"(nothing="x")") {
+          EXPECT_FALSE(a.lines.empty()) << fast;
+        }
+        EXPECT_LE(a.stats.entries_processed, b.stats.entries_processed) << fast;
+      }
+    }
+  }
+}
+
 TEST(LogqlRangeCache, EvictsLeastRecentlyUsedWithinItsBudget) {
   auto partial = [](size_t series) {
     auto p = std::make_shared<RangePartial>();
