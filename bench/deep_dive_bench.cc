@@ -44,6 +44,7 @@
 #include "ingest/otlp/json_decode.h"
 #include "ingest/otlp/logs_translator.h"
 #include "query/logql/engine.h"
+#include "query/logql/range_cache.h"
 #include "storage/logs/store.h"
 
 namespace otelite {
@@ -777,6 +778,14 @@ int Main(int argc, char** argv) {
     fmt::print(stderr, "querying {} ({} runs)\n", view.name, runs);
     view_runs.push_back(RunView(view, dir, &clock, &store, engine, runs, only, !no_seed_forms));
     PrintView(view_runs.back(), runs);
+    if (const auto& cache = engine.range_cache()) {
+      const logql::RangeCacheStats c = cache->Stats();
+      fmt::print(
+          "Range cache after {}: {} segment results, {:.1f} MB of {:.0f} MB; {} found, {} stored, "
+          "{} evicted (cumulative)\n",
+          view.name, c.partials, static_cast<double>(c.bytes) / 1e6,
+          static_cast<double>(cache->max_bytes()) / 1e6, c.hits, c.inserts, c.evictions);
+    }
     if (generate) {
       for (auto& f : Verify(view, view_runs.back().jobs)) failures.push_back(std::move(f));
     }

@@ -47,7 +47,7 @@ struct ServeConfig {
   Duration logs_query_timeout = std::chrono::minutes(2);
   int logs_max_query_series = 500;
   int logs_max_entries_limit = 5000;
-  uint64_t logs_query_cache_size = 64ULL << 20;  // range results of immutable segments
+  uint64_t logs_query_cache_size = 128ULL << 20;  // range results of immutable segments
   // PromQL (Prometheus's --query.* flags).
   Duration query_timeout = std::chrono::minutes(2);
   Duration query_lookback_delta = std::chrono::minutes(5);

@@ -53,7 +53,7 @@ struct EngineOptions {
   int64_t parallel_min_span_ns = 6LL * 3600 * 1'000'000'000;
   // Bytes of range-aggregation results of immutable shards kept across queries
   // (range_cache.h), so that reloading a dashboard reads only what changed; 0: none.
-  size_t range_cache_bytes = 64ULL << 20;
+  size_t range_cache_bytes = 128ULL << 20;
 };
 
 struct QueryParams {

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -221,11 +222,20 @@ struct StringViewHash {
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 
-// Steps at start, start + step, … (`steps` of them).
+// Steps at start, start + step, … (`steps` of them), each with the window (t − range, t].
 struct Grid {
   int64_t start = 0;
   size_t steps = 0;
+  int64_t step = 0;
+  int64_t range = 0;
 };
+
+// Bucket widths a range query's shard results are kept at: the largest that divides the step,
+// the range, the grid's phase and the offset, up to this (so that 7 d and 31 d views, whose
+// steps are multiples of it, share them) and at least the minimum (else not kept).
+constexpr int64_t kMaxBucketNs = 1800LL * 1'000'000'000;
+constexpr int64_t kMinBucketNs = 1'000'000'000;
+constexpr int64_t kMaxBucketsPerShard = 20'000;
 
 // Whether the pipeline gives the same output for the same entries every time it runs (templates
 // may read the clock), so that what it produced from an immutable shard may be kept.
@@ -264,7 +274,7 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
   const int64_t read_end = end_ - expr.offset_ns;
   const bool streaming = !NeedsAllSamples(op) && (steps_ == 1 || range <= step_);
   const size_t max_series = ctx_->options->max_series;
-  const Grid query_grid{start_, steps_};
+  const Grid query_grid{start_, steps_, step_, range};
 
   // What one scan produced: its series (by output label-set key) with accumulators on its grid,
   // or a shard's result from the cache.
@@ -297,14 +307,15 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
     std::vector<SeriesState>& series = part->series;
     auto& index = part->index;
     const Grid grid = part->grid;
-    const int64_t grid_end = grid.start + static_cast<int64_t>(grid.steps - 1) * step_;
+    const int64_t grid_end = grid.start + static_cast<int64_t>(grid.steps - 1) * grid.step;
     // The step an entry at (shifted) time t falls into when streaming, or false when none: the
     // first grid time t_k ≥ t whose window (t_k − range, t_k] holds t.
     auto step_of = [&](int64_t t, size_t* step_index) {
       if (t > grid_end) return false;
-      *step_index = t > grid.start ? static_cast<size_t>((t - grid.start + step_ - 1) / step_) : 0;
+      *step_index =
+          t > grid.start ? static_cast<size_t>((t - grid.start + grid.step - 1) / grid.step) : 0;
       return *step_index < grid.steps &&
-             grid.start + static_cast<int64_t>(*step_index) * step_ - range < t;
+             grid.start + static_cast<int64_t>(*step_index) * grid.step - grid.range < t;
     };
     std::string key;
     PipelineRunner runner(own);
@@ -404,15 +415,22 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
 
   // The work. Streaming reductions merge per step, so the entries of immutable shards are
   // reduced shard by shard and kept in the range cache (a window holding a whole shard: its
-  // totals; a range query: on the grid of its step and phase), and the rest (the head, shards
-  // only partly inside an instant query's window) read once. Without a cache, a long span is
-  // read as two time slices. Either way the scans run on up to `parallelism` threads.
+  // totals; a range query: in buckets of a width dividing the step, range, phase and offset,
+  // which every step's window is a union of), and the rest (the head, shards only partly inside
+  // an instant query's window) read once. Without a cache, a long span is read as two time
+  // slices. Either way the scans run on up to `parallelism` threads.
   std::vector<LogShard> shards;
   const bool cacheable = streaming && ctx_->cache != nullptr && Deterministic(expr.selector);
   if (cacheable) {
     auto listed = ctx_->querier->Shards(read_start, read_end, expr.selector.matchers);
     if (!listed.ok()) return listed.status();
     shards = std::move(*listed);
+  }
+  int64_t bucket = 0;
+  if (steps_ > 1) {
+    bucket = std::gcd(std::gcd(step_, range), kMaxBucketNs);
+    bucket = std::gcd(std::gcd(bucket, FloorMod(start_, step_)), FloorMod(expr.offset_ns, step_));
+    if (bucket < kMinBucketNs) shards.clear();
   }
   if (!shards.empty()) {
     std::string shape;
@@ -434,13 +452,14 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
         grid = query_grid;
         key = fmt::format("{}\n{}\nwhole", shard.id, shape);
       } else {
-        // Every step time on this phase whose window may hold one of the shard's entries.
+        // The buckets (u − bucket, u], u a multiple of the width, holding the shard's entries.
         const int64_t first = shard.min_t + expr.offset_ns, last = shard.max_t + expr.offset_ns;
-        grid.start = start_ + (FloorDiv(first - start_ - 1, step_) + 1) * step_;
-        const int64_t grid_end = start_ + (FloorDiv(last - start_ - 1, step_) + 1) * step_;
-        grid.steps = static_cast<size_t>((grid_end - grid.start) / step_) + 1;
-        key = fmt::format("{}\n{}\nstep {} phase {} range {} offset {}", shard.id, shape, step_,
-                          FloorMod(start_, step_), range, expr.offset_ns);
+        grid.start = (FloorDiv(first - 1, bucket) + 1) * bucket;
+        const int64_t grid_end = (FloorDiv(last - 1, bucket) + 1) * bucket;
+        if ((grid_end - grid.start) / bucket >= kMaxBucketsPerShard) continue;
+        grid.steps = static_cast<size_t>((grid_end - grid.start) / bucket) + 1;
+        grid.step = grid.range = bucket;
+        key = fmt::format("{}\n{}\nbuckets {} offset {}", shard.id, shape, bucket, expr.offset_ns);
       }
       taken.push_back(shard.id);
       Partition part;
@@ -522,6 +541,7 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
     auto partial = std::make_shared<RangePartial>();
     partial->grid_start = part.grid.start;
     partial->grid_steps = part.grid.steps;
+    partial->grid_step = part.grid.step;
     partial->limited = part.limited;
     partial->series.resize(part.series.size());
     for (const auto& [k, id] : part.index) {
@@ -552,7 +572,8 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
         series.push_back({LabelsFromKey(k), {}, {}, true});
       }
       SeriesState& into = series[it->second];
-      if (into.accs.empty() && grid.steps == steps_ && (steps_ == 1 || grid.start == start_)) {
+      if (into.accs.empty() && grid.steps == steps_ &&
+          (steps_ == 1 || (grid.start == start_ && grid.step == step_))) {
         into.accs = std::move(*accs);
         return;
       }
@@ -561,9 +582,12 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
         MergeAcc(op, (*accs)[0], &into.accs[0]);
         return;
       }
+      // Window g of the grid, (u − grid.range, u], into the query step whose window holds it:
+      // the first step time t ≥ u, if (t − range, t] reaches back to the window's start.
       for (size_t g = 0; g < accs->size(); ++g) {
-        const int64_t t = grid.start + static_cast<int64_t>(g) * step_;
-        if (t < start_ || t > end_) continue;
+        const int64_t u = grid.start + static_cast<int64_t>(g) * grid.step;
+        const int64_t t = start_ + (FloorDiv(u - start_ - 1, step_) + 1) * step_;
+        if (t - range > u - grid.range || t < start_ || t > end_) continue;
         const auto k2 = static_cast<size_t>((t - start_) / step_);
         if (k2 >= steps_) continue;
         MergeAcc(op, (*accs)[g], &into.accs[k2]);
@@ -573,7 +597,8 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
       limited = limited || part.limited;
       if (part.cached != nullptr) {
         limited = limited || part.cached->limited;
-        const Grid grid{part.cached->grid_start, part.cached->grid_steps};
+        const Grid grid{part.cached->grid_start, part.cached->grid_steps, part.cached->grid_step,
+                        part.cached->grid_step};
         for (const auto& [k, accs] : part.cached->series) {
           std::vector<Acc> copy = accs;
           merge(k, grid, &copy);

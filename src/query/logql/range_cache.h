@@ -3,11 +3,12 @@
 // dashboard's next load or refresh reads only what changed (the head, the newest segment)
 // instead of the month behind it.
 //
-// A partial is valid for any query with the same shape: the range aggregation's text (function,
-// selector, pipeline, unwrap, range and offset), its effective grouping, the series limit and
-// the step grid's step and phase (`start mod step`), or, for a window that holds the whole shard
-// (instant queries), no grid at all. The key is built by the evaluator (eval_range.cc); the
-// cache only stores and evicts (least recently used first, within a byte budget).
+// A partial is valid for any query with the same shape: the range aggregation's function,
+// selector, pipeline and unwrap, its effective grouping, the series limit, and either the width
+// of the buckets its entries were counted in (range queries whose step, range, phase and offset
+// are multiples of it) or, for a window that holds the whole shard (instant queries), nothing. The
+// key is built by the evaluator (eval_range.cc); the cache only stores and evicts (least recently
+// used first, within a byte budget).
 //
 // Thread-safe.
 #pragma once
@@ -34,11 +35,12 @@ struct RangeAcc {
 };
 
 // A shard's contribution: per output series (by the evaluator's label-set key) one accumulator
-// per step of the grid starting at `grid_start` (the first step time whose window holds one of
-// the shard's entries).
+// per window of its grid: (u − grid_step, u] for u = grid_start + k·grid_step, k < grid_steps
+// (for a whole-window total: one, grid_step unused).
 struct RangePartial {
   int64_t grid_start = 0;
   size_t grid_steps = 0;
+  int64_t grid_step = 0;
   std::vector<std::pair<std::string, std::vector<RangeAcc>>> series;
   bool limited = false;  // the series limit dropped some of the shard's entries
 

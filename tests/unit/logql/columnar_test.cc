@@ -234,6 +234,7 @@ TEST(LogqlRangeCache, SameAnswersAsNoCacheAndReadsOnlyWhatChanged) {
       {kBase, kBase + 3600 * kSecond, 300 * kSecond, "5m"},                 // range, phase 0
       {kBase + 77 * kSecond, kBase + 3000 * kSecond, 240 * kSecond, "4m"},  // another phase
       {kBase + 10 * kSecond, kBase + 3600 * kSecond, 600 * kSecond, "7m"},  // range < step
+      {kBase, kBase + 3600 * kSecond, 1800 * kSecond, "30m"},               // 30-minute buckets
   };
   auto run_all = [&](const char* when, uint64_t* scanned_cached, uint64_t* scanned_plain,
                      uint64_t* hits) {
@@ -292,6 +293,23 @@ TEST(LogqlRangeCache, SameAnswersAsNoCacheAndReadsOnlyWhatChanged) {
   scanned_cached = scanned_plain = hits = 0;
   run_all("after more entries", &scanned_cached, &scanned_plain, &hits);
   EXPECT_GT(hits, 100u);
+
+  // A coarser grid (step and range multiples of the 30-minute buckets above) reuses them.
+  for (
+      const char* q :
+      {R"(sum by (event_name) (count_over_time({service_name="claude-code"}[1h])))",
+       R"(sum by (model) (sum_over_time({team="a"} | event_name="api_request" | unwrap cost_usd [1h])))"}) {
+    QueryParams p;
+    p.query = q;
+    p.start_ns = kBase;
+    p.end_ns = kBase + 7200 * kSecond;
+    p.step_ns = 3600 * kSecond;
+    QueryResult a = cached.Query(store.get(), p), b = plain.Query(store.get(), p);
+    ExpectSame(a, b, q);
+    EXPECT_GT(a.stats.shards_cached, 0u) << q;
+    EXPECT_EQ(a.stats.shards_computed, 0u) << q;
+    EXPECT_FALSE(a.matrix.empty()) << q;
+  }
 
   const RangeCacheStats stats = cached.range_cache()->Stats();
   EXPECT_GT(stats.partials, 0u);
