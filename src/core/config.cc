@@ -159,6 +159,11 @@ std::vector<OptionSpec> ServeOptions(ServeConfig* c) {
                  "memory for LogQL metric results of finished event segments, reused by the "
                  "next queries of the same shape (dashboard reloads and refreshes; 0: off)",
                  &c->logs_query_cache_size),
+      ChoiceOption("logs.query_cache_warm",
+                   "fill that cache in the background (at start and after new segments) with the "
+                   "dashboards' event panels over the retention window, so a first load of a long "
+                   "range is fast too: on or off",
+                   &c->logs_query_cache_warm, {"on", "off"}),
       DurationOption("query.timeout", "longest a PromQL query may run (503 timeout after)",
                      &c->query_timeout),
       DurationOption("query.lookback_delta",

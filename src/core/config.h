@@ -48,6 +48,7 @@ struct ServeConfig {
   int logs_max_query_series = 500;
   int logs_max_entries_limit = 5000;
   uint64_t logs_query_cache_size = 128ULL << 20;  // range results of immutable segments
+  std::string logs_query_cache_warm = "on";       // on | off: the dashboards' panels ahead
   // PromQL (Prometheus's --query.* flags).
   Duration query_timeout = std::chrono::minutes(2);
   Duration query_lookback_delta = std::chrono::minutes(5);

@@ -36,6 +36,7 @@
 #include "export/prometheus/exposition_registry.h"
 #include "ingest/otlp/receiver.h"
 #include "query/logql/engine.h"
+#include "server/cache_warmer.h"
 #include "server/http_server.h"
 #include "server/web_files.h"
 #include "storage/logs/store.h"
@@ -66,6 +67,7 @@ struct Server::Components {
   std::unique_ptr<dashboards::DashboardStore> dashboards;
   std::unique_ptr<dashboards::Datasources> datasources;
   api::ui::QueryApi query_api;
+  std::unique_ptr<CacheWarmer> cache_warmer;
   std::unique_ptr<HttpServer> ui_http;
   std::unique_ptr<HttpServer> otlp_http;
   std::unique_ptr<HttpServer> exporter_http;
@@ -313,6 +315,7 @@ Status Server::Start() {
     }
   });
 
+  if (c.cache_warmer) c.cache_warmer->Start();
   spdlog::info(
       "otelite ready: OTLP/gRPC {}:{}, OTLP/HTTP {}:{}, Prometheus exporter {}:{}, Prometheus "
       "API {}:{}, Loki API {}:{}, UI http://{}:{}/{}, data {}",
@@ -333,6 +336,7 @@ void Server::Shutdown() {
   }
   c.maintenance_cv.notify_all();
   if (c.maintenance.joinable()) c.maintenance.join();
+  if (c.cache_warmer) c.cache_warmer->Stop();
   c.tail.Close();
   constexpr auto kGrace = std::chrono::seconds(10);
   if (c.grpc) c.grpc->Shutdown(std::chrono::system_clock::now() + kGrace);
@@ -401,6 +405,13 @@ Status Server::StartUi(const HttpServerOptions& http_options) {
   c.ui_http = std::make_unique<HttpServer>("ui", &c.ui_router, http_options);
   OTELITE_RETURN_IF_ERROR(c.ui_http->Listen(config_.listen, config_.ui_port));
   c.ports.ui = c.ui_http->port();
+  if (config_.logs_query_cache_warm == "on" && c.logql->range_cache() != nullptr) {
+    CacheWarmerOptions warm;
+    warm.span_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(config_.logs_retention).count();
+    c.cache_warmer =
+        std::make_unique<CacheWarmer>(warm, c.dashboards.get(), c.events.get(), c.logql.get());
+  }
   return Status::Ok();
 }
 
