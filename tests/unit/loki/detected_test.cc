@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <cctype>
 #include <map>
 #include <memory>
 #include <string>
@@ -232,6 +233,28 @@ TEST_F(DetectedApiTest, FieldsOfTheQuerysOwnParserAndFilters) {
   ExpectField(fields, "retries", "int", 1, {});  // "0"
   EXPECT_EQ(fields.size(), 8u);
   EXPECT_EQ(fields.count("__error__"), 0u);
+}
+
+TEST_F(DetectedApiTest, LinesThatAreNotCleanJsonObjects) {
+  LogBatch batch;
+  batch.streams.push_back(Stream(
+      {{"service_name", "odd"}},
+      {// Nested keys are flattened and sanitised; arrays and null are skipped.
+       Entry(kT0 + 1 * kSecond, R"({"nested":{"k-1":"v","n":2},"arr":[1,2],"nul":null})"),
+       // Malformed JSON: its leading `a` does not count; logfmt takes the line, and skips the
+       // malformed first pair.
+       Entry(kT0 + 2 * kSecond, R"({"a":1, x=5)"),
+       // A JSON array is not an object: logfmt, which finds only an empty-valued key.
+       Entry(kT0 + 3 * kSecond, "[1,2]"),
+       // The same key from JSON and from logfmt: both parsers, newest first.
+       Entry(kT0 + 4 * kSecond, R"({"k":"1"})"), Entry(kT0 + 5 * kSecond, "k=2 plain words")}));
+  ASSERT_TRUE(store_->AppendLogs(batch).ok());
+  auto fields = Fields(Ask(kFieldsPath, R"({service_name="odd"})"));
+  ExpectField(fields, "nested_k_1", "string", 1, {"json"});
+  ExpectField(fields, "nested_n", "int", 1, {"json"});
+  ExpectField(fields, "x", "int", 1, {"logfmt"});
+  ExpectField(fields, "k", "int", 2, {"logfmt", "json"});
+  EXPECT_EQ(fields.size(), 4u) << "no a, arr, nul, plain, words";
 }
 
 TEST_F(DetectedApiTest, FieldLimitKeepsTheFirstNamesOfTheNewestEntries) {
