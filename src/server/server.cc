@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api/exporter_http.h"
+#include "api/loki/detected_api.h"
 #include "api/loki/index_api.h"
 #include "api/loki/push_api.h"
 #include "api/loki/query_api.h"
@@ -260,6 +261,7 @@ Status Server::Start() {
   api::loki::RegisterTailApi(c.events.get(), c.logql.get(), &c.tail, api::loki::TailOptions{},
                              &c.loki_router);
   api::loki::RegisterIndexApi(c.events.get(), c.logql.get(), &c.loki_router);
+  api::loki::RegisterDetectedApi(c.events.get(), c.logql.get(), &c.loki_router);
   loki_push::PushLimits push_limits;
   push_limits.max_body_bytes = config_.max_request_bytes;
   api::loki::RegisterPushApi(&c.fanout, push_limits, &c.loki_router);
