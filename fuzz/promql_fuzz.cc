@@ -3,7 +3,8 @@
 //   - a tree and no errors, or errors and no tree; every error has a message and lies within
 //     the query (line/column from 1);
 //   - the lexer ends with kEnd or kError, its tokens in order and within the query;
-//   - a parsed query prints (String()) to text that parses again and prints the same;
+//   - a parsed query prints (String(), and Pretty() at two line lengths) to text that parses
+//     again and prints the same;
 //   - tree walks, types and duration expressions evaluate without trouble.
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +16,7 @@
 
 #include "query/promql/lexer.h"
 #include "query/promql/parser.h"
+#include "query/promql/pretty.h"
 
 namespace {
 
@@ -71,6 +73,16 @@ void RoundTrip(std::string_view query, const promql::ParseOptions& options) {
                  static_cast<int>(query.size()), query.data(), printed.c_str(),
                  again.ok() ? again.expr->String().c_str() : again.ErrorString().c_str());
     std::abort();
+  }
+  // format_query's multi-line form reads back as the same query, at any line length.
+  for (size_t width : {promql::kPrettyMaxLine, size_t{8}}) {
+    std::string pretty = promql::Pretty(*result.expr, width);
+    promql::ParseResult reparsed = promql::ParseExpr(pretty, options);
+    if (!reparsed.ok() || reparsed.expr->String() != printed) {
+      std::fprintf(stderr, "pretty round trip failed:\n  query:  %.*s\n  pretty: %s\n",
+                   static_cast<int>(query.size()), query.data(), pretty.c_str());
+      std::abort();
+    }
   }
 }
 

@@ -3,6 +3,10 @@
 // directory, as persisted blocks. The server must not be running on that directory (its lock
 // says so); it picks the blocks up at its next start and compacts any overlap away.
 //
+// The files' metric metadata (# TYPE, # HELP, # UNIT of each family with samples) goes into the
+// data directory's metadata file (storage/metadata/metadata_store.h), which the server loads at
+// start and /api/v1/metadata answers from; promtool writes none.
+//
 // Memory stays bounded: a first pass validates the files and finds their time range and size,
 // then each pass collects the samples of one time window (one or more block lengths, as many
 // as fit a sample budget) and writes them as a block.
@@ -26,6 +30,7 @@
 #include "core/dir_lock.h"
 #include "core/units.h"
 #include "ingest/openmetrics/parser.h"
+#include "storage/metadata/metadata_store.h"
 #include "storage/tsdb/block.h"
 
 namespace otelite::cli {
@@ -121,6 +126,34 @@ class Progress {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// A family's metadata under the name the metadata store keeps it by (the name queries see,
+// docs/formats/metric_metadata.md): a counter's `…_total`, an info family's `…_info`, the family
+// name otherwise. Types otelite's model lacks (info, stateset, gaugehistogram) become unknown.
+MetricFamily StoredFamily(const om::Family& family) {
+  MetricFamily out{family.name, MetricType::kUnknown, family.help, family.unit};
+  switch (family.type) {
+    case om::FamilyType::kCounter:
+      out.type = MetricType::kCounter;
+      if (!out.name.ends_with("_total")) out.name += "_total";
+      break;
+    case om::FamilyType::kGauge:
+      out.type = MetricType::kGauge;
+      break;
+    case om::FamilyType::kHistogram:
+      out.type = MetricType::kHistogram;
+      break;
+    case om::FamilyType::kSummary:
+      out.type = MetricType::kSummary;
+      break;
+    case om::FamilyType::kInfo:
+      if (!out.name.ends_with("_info")) out.name += "_info";
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
 struct Survey : om::Sink {
   int64_t min_t = std::numeric_limits<int64_t>::max();
   int64_t max_t = std::numeric_limits<int64_t>::min();
@@ -130,7 +163,14 @@ struct Survey : om::Sink {
   Progress* progress = nullptr;
   MappedFile* file = nullptr;
   std::string what;
-  Status OnSample(const om::Family&, const om::Sample& s) override {
+  // The metadata of every family with samples (a family's samples are contiguous).
+  std::vector<MetricFamily> families;
+  std::string last_family;
+  Status OnSample(const om::Family& family, const om::Sample& s) override {
+    if (families.empty() || family.name != last_family) {
+      last_family = family.name;
+      families.push_back(StoredFamily(family));
+    }
     min_t = std::min(min_t, s.timestamp_ms);
     max_t = std::max(max_t, s.timestamp_ms);
     ++samples;
@@ -211,6 +251,18 @@ int RunImport(const ImportArgs& args) {
     return 1;
   }
   const std::string blocks_dir = (fs::path(args.data_dir) / "metrics" / "blocks").string();
+  // The metadata file the server reads at start (server/server.cc names it the same).
+  MetadataStore metadata(
+      MetadataStoreOptions{(fs::path(args.data_dir) / "metric_metadata.json").string(), nullptr});
+  if (Status st = metadata.Load(); st.code() == StatusCode::kInvalidArgument) {
+    // The server ignores a damaged file too; the import rewrites it with what it imports.
+    std::cerr << "otelite import: metric metadata: " << st.message()
+              << "; replacing it with the imported metadata\n";
+  } else if (!st.ok()) {
+    std::cerr << "otelite import: metric metadata: " << st.message() << "\n";
+    return 1;
+  }
+  uint64_t metadata_families = 0;
   const auto start = std::chrono::steady_clock::now();
   Progress progress;
   om::ParseOptions options;
@@ -305,13 +357,29 @@ int RunImport(const ImportArgs& args) {
       total_series += meta->series;
       ++total_blocks;
     }
+    // The file's blocks are written: its metadata goes with them (the latest file wins when
+    // two describe the same family).
+    MetricBatch batch;
+    batch.families = std::move(survey.families);
+    // (Families with nothing to say, untyped without help or unit, are not recorded.)
+    metadata_families += static_cast<uint64_t>(
+        std::count_if(batch.families.begin(), batch.families.end(), [](const MetricFamily& f) {
+          return f.type != MetricType::kUnknown || !f.help.empty() || !f.unit.empty();
+        }));
+    (void)metadata.AppendMetrics(batch);
+    if (st = metadata.Save(); !st.ok()) {
+      std::cerr << "otelite import: metric metadata: " << st.message() << "\n";
+      return 1;
+    }
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!args.quiet) {
     std::cout << fmt::format(
-        "imported {} samples ({} series entries) into {} blocks in {} in {:.1f} s{}\n",
+        "imported {} samples ({} series entries) into {} blocks in {} in {:.1f} s{}{}\n",
         total_samples, total_series, total_blocks, blocks_dir, seconds,
+        metadata_families > 0 ? fmt::format("; metadata of {} metric families", metadata_families)
+                              : "",
         duplicates > 0 ? fmt::format("; {} samples repeated a timestamp of their series and "
                                      "were dropped (the first was kept)",
                                      duplicates)

@@ -1,7 +1,8 @@
 // `otelite import openmetrics`: the data directory afterwards holds exactly the samples Debian's
 // promtool 2.42 puts into blocks from the same file (`promtool tsdb create-blocks-from
 // openmetrics` + `promtool tsdb dump`); invalid input writes nothing and names the line; a
-// running server's data directory is refused; the server serves the imported data.
+// running server's data directory is refused; the server serves the imported data and the
+// files' metric metadata (# TYPE, # HELP, # UNIT) on /api/v1/metadata.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -158,6 +159,95 @@ TEST(ImportOpenMetrics, InvalidInputWritesNothingAndNamesTheLine) {
             1);
   EXPECT_NE(output.find("line 3"), std::string::npos) << output;
   EXPECT_EQ(fs::directory_iterator(dir.str() + "/d/metrics/blocks"), fs::directory_iterator());
+  EXPECT_FALSE(fs::exists(dir.str() + "/d/metric_metadata.json"));
+}
+
+// GET /api/v1/metadata as "name: type|help|unit" lines, sorted.
+std::vector<std::string> MetadataLines(const OteliteProcess& server) {
+  auto r = HttpCall(server.prometheus_port(), "GET", "/api/v1/metadata");
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto d = ParseJson(r);
+  std::vector<std::string> out;
+  if (!d.IsObject() || !d.HasMember("data") || !d["data"].IsObject()) {
+    ADD_FAILURE() << r.body;
+    return out;
+  }
+  for (const auto& m : d["data"].GetObject()) {
+    for (const auto& e : m.value.GetArray()) {
+      out.push_back(std::string(m.name.GetString()) + ": " + e["type"].GetString() + "|" +
+                    e["help"].GetString() + "|" + e["unit"].GetString());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(ImportOpenMetrics, RecordsTheMetricMetadataTheServerShows) {
+  TempDir dir;
+  const std::string first = dir.str() + "/first.om";
+  std::ofstream(first)
+      << "# TYPE http_request_duration_seconds histogram\n"
+         "# UNIT http_request_duration_seconds seconds\n"
+         "# HELP http_request_duration_seconds Time spent serving \\\"requests\\\".\n"
+         "http_request_duration_seconds_bucket{le=\"0.5\"} 1 1700000000\n"
+         "http_request_duration_seconds_bucket{le=\"+Inf\"} 2 1700000000\n"
+         "http_request_duration_seconds_count 2 1700000000\n"
+         "http_request_duration_seconds_sum 1.5 1700000000\n"
+         "# TYPE claude_code_cost_usage_USD counter\n"
+         "# UNIT claude_code_cost_usage_USD USD\n"
+         "# HELP claude_code_cost_usage_USD Cost of the Claude Code session\n"
+         "claude_code_cost_usage_USD_total{model=\"opus\"} 1.25 1700000000\n"
+         "# TYPE temp_celsius gauge\n"
+         "# UNIT temp_celsius celsius\n"
+         "# HELP temp_celsius Room temperature\n"
+         "temp_celsius{room=\"a\"} 21 1700000000\n"
+         "# TYPE build info\n"
+         "# HELP build Build information\n"
+         "build_info{version=\"1.2\"} 1 1700000000\n"
+         "# TYPE untyped unknown\n"
+         "untyped 1 1700000000\n"
+         "# TYPE no_samples gauge\n"
+         "# HELP no_samples Never sampled\n"
+         "# EOF\n";
+  // A second file later: it changes one family's help and adds a family; the rest stays.
+  const std::string second = dir.str() + "/second.om";
+  std::ofstream(second) << "# TYPE temp_celsius gauge\n"
+                           "# UNIT temp_celsius celsius\n"
+                           "# HELP temp_celsius Room temperature, calibrated\n"
+                           "temp_celsius{room=\"a\"} 22 1700003600\n"
+                           "# TYPE rpc_seconds summary\n"
+                           "# HELP rpc_seconds RPC latency\n"
+                           "rpc_seconds_count 3 1700003600\n"
+                           "rpc_seconds_sum 0.3 1700003600\n"
+                           "# EOF\n";
+  const std::string data = dir.str() + "/d";
+  std::string output;
+  ASSERT_EQ(RunCommand({OTELITE_BINARY, "import", "openmetrics", first, "--data", data}, &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("metadata of 4 metric families"), std::string::npos) << output;
+  ASSERT_EQ(RunCommand({OTELITE_BINARY, "import", "openmetrics", second, "--data", data}, &output),
+            0)
+      << output;
+  EXPECT_TRUE(fs::exists(data + "/metric_metadata.json"));
+
+  std::string error;
+  auto server = OteliteProcess::Start({}, &error, data);
+  ASSERT_NE(server, nullptr) << error;
+  // Counters under their series name (…_total), info families under …_info, histograms and
+  // summaries under the family name; untyped families without help or unit, and families
+  // without samples, are not recorded.
+  EXPECT_EQ(MetadataLines(*server),
+            (std::vector<std::string>{
+                "build_info: unknown|Build information|",
+                "claude_code_cost_usage_USD_total: counter|Cost of the Claude Code session|USD",
+                "http_request_duration_seconds: histogram|Time spent serving \"requests\".|seconds",
+                "rpc_seconds: summary|RPC latency|",
+                "temp_celsius: gauge|Room temperature, calibrated|celsius",
+            }));
+  auto one = HttpCall(server->prometheus_port(), "GET", "/api/v1/metadata?metric=temp_celsius");
+  EXPECT_EQ(one.body, R"({"status":"success","data":{"temp_celsius":[{"type":"gauge",)"
+                      R"("help":"Room temperature, calibrated","unit":"celsius"}]}})");
 }
 
 TEST(ImportOpenMetrics, RefusesTheDataDirectoryOfARunningServerThenServesTheImport) {

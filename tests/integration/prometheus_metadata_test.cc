@@ -2,8 +2,8 @@
 // HTTP: metadata of OTLP counters, gauges and histograms under the names /api/v1/series shows,
 // `metric`, `limit` and `limit_per_metric`, metadata sent by remote-write (also by Debian's
 // Prometheus, whose own /api/v1/metadata otelite's then matches), the metadata file surviving a
-// restart, the Claude Code captures (when ../shared is there), and format_query's canonical form
-// and Prometheus's parse errors.
+// restart, the Claude Code captures (when ../shared is there), and format_query's canonical and
+// prettified (multi-line) forms and Prometheus's parse errors.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <snappy.h>
@@ -321,6 +321,16 @@ TEST(PrometheusMetadata, FormatQuery) {
                        {{"Content-Type", "application/x-www-form-urlencoded"}});
   EXPECT_EQ(post.status, 200);
   EXPECT_EQ(post.body, R"({"status":"success","data":"1 + 2 * 3"})");
+  // Longer than 100 bytes: Prometheus's prettifier splits it (operands one level deeper).
+  auto pretty =
+      get(UrlEncode("sum by(job)(rate(http_server_requests_seconds_count{status=~\"5..\"}[5m])) / "
+                    "sum by(job)(rate(http_server_requests_seconds_count[5m]))"));
+  EXPECT_EQ(pretty.status, 200);
+  EXPECT_EQ(
+      pretty.body,
+      R"json({"status":"success","data":")json"
+      R"json(  sum by (job) (rate(http_server_requests_seconds_count{status=~\"5..\"}[5m])))json"
+      R"json(\n/\n  sum by (job) (rate(http_server_requests_seconds_count[5m]))"})json");
   // Formatting evaluates nothing: functions otelite cannot evaluate still format.
   EXPECT_EQ(get("histogram_count(rate(x%5B1m%5D))").status, 200);
 

@@ -79,6 +79,30 @@ TEST_F(PrometheusQuery, InstantVectorAndScalar) {
   EXPECT_STREQ(inf["data"]["result"][1].GetString(), "+Inf");
 }
 
+// Prometheus 3's annotations end in the (line:column) of the expression they are about.
+TEST_F(PrometheusQuery, AnnotationsCarryTheirPositionInTheQuery) {
+  auto r = Get("/api/v1/query", "sum(\n  rate(room_temperature[5m])\n)",
+               "&time=" + std::to_string(t0_ + 120));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto d = ParseJson(r);
+  ASSERT_TRUE(d.HasMember("infos")) << r.body;
+  ASSERT_EQ(d["infos"].Size(), 1u) << r.body;
+  EXPECT_STREQ(d["infos"][0].GetString(),
+               "PromQL info: metric might not be a counter, name does not end in "
+               "_total/_sum/_count/_bucket: \"room_temperature\" (2:8)");
+  EXPECT_FALSE(d.HasMember("warnings")) << r.body;
+
+  auto range =
+      Get("/api/v1/query_range", "quantile(2, room_temperature)",
+          "&start=" + std::to_string(t0_) + "&end=" + std::to_string(t0_ + 120) + "&step=60");
+  ASSERT_EQ(range.status, 200) << range.body;
+  auto w = ParseJson(range);
+  ASSERT_TRUE(w.HasMember("warnings")) << range.body;
+  ASSERT_EQ(w["warnings"].Size(), 1u) << range.body;
+  EXPECT_STREQ(w["warnings"][0].GetString(),
+               "PromQL warning: quantile value should be between 0 and 1, got 2 (1:10)");
+}
+
 TEST_F(PrometheusQuery, RangeQueryGetAndPost) {
   const std::string range =
       "&start=" + std::to_string(t0_) + "&end=" + std::to_string(t0_ + 120) + "&step=1m";

@@ -146,6 +146,30 @@ std::string Compare(const EvalCommand& c, const QueryResult& r) {
   return "";
 }
 
+// FORMAT.md §5's annotation rules for one kind: "" when met, else what was wrong.
+std::string CompareAnnotations(const char* kind, const std::vector<MessageMatch>& want, bool none,
+                               const std::vector<std::string>& got) {
+  if (none && !got.empty()) return std::string("no ") + kind + " expected; got: " + got.front();
+  for (const MessageMatch& m : want) {
+    if (std::none_of(got.begin(), got.end(), [&](const std::string& g) { return m.Matches(g); })) {
+      std::string note = std::string(kind) + " expected";
+      if (m.kind != MessageMatch::Kind::kAny) note += ": " + m.text;
+      note += "; got:";
+      for (const std::string& g : got) note += "\n      " + g;
+      return note;
+    }
+  }
+  if (!want.empty()) {
+    for (const std::string& g : got) {
+      if (std::none_of(want.begin(), want.end(),
+                       [&](const MessageMatch& m) { return m.Matches(g); })) {
+        return std::string("unexpected ") + kind + ": " + g;
+      }
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 Result<std::vector<CaseOutcome>> RunScript(const Script& script, const promql::Engine& engine,
@@ -181,6 +205,15 @@ Result<std::vector<CaseOutcome>> RunScript(const Script& script, const promql::E
       o.problem = std::string("failed: ") + r.error->message;
     } else {
       o.problem = Compare(c, r);
+    }
+    const Expectations& e = c.expect;
+    o.checks_annotations = !e.warn.empty() || !e.info.empty() || e.no_warn || e.no_info;
+    if (o.checks_annotations && !r.error) {
+      o.annotations_note = CompareAnnotations("warning", e.warn, e.no_warn, r.warnings);
+      if (o.annotations_note.empty()) {
+        o.annotations_note = CompareAnnotations("info", e.info, e.no_info, r.infos);
+      }
+      o.annotations_differ = !o.annotations_note.empty();
     }
     o.passed = o.problem.empty();
     out.push_back(std::move(o));

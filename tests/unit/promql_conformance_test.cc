@@ -103,6 +103,10 @@ TEST(PromqlConformance, V3Scripts) {
   std::map<std::string, FileTally> tallies;
   std::vector<std::string> failures;
   std::vector<std::string> message_notes;
+  // Annotation expectations of the runnable cases (reported, not required: most concern native
+  // histograms or annotations otelite does not raise).
+  int annotations_met = 0, annotations_checked = 0;
+  std::vector<std::string> annotation_notes;
   int experimental_passed = 0, experimental_failed = 0;
   std::vector<std::string> experimental_failures;
   for (const fs::path& path : files) {
@@ -135,6 +139,14 @@ TEST(PromqlConformance, V3Scripts) {
       if (o.message_differs) {
         ++tally.message_differs;
         message_notes.push_back(where + "\n    " + o.message_note);
+      }
+      if (o.checks_annotations && o.passed) {
+        ++annotations_checked;
+        if (o.annotations_differ) {
+          annotation_notes.push_back(where + "\n    " + o.annotations_note);
+        } else {
+          ++annotations_met;
+        }
       }
       if (o.passed) {
         ++tally.passed;
@@ -176,6 +188,13 @@ TEST(PromqlConformance, V3Scripts) {
   }
   if (std::getenv("OTELITE_PROMQL_MESSAGES") != nullptr) {
     for (const std::string& m : message_notes) std::printf("  MESSAGE %s\n", m.c_str());
+  }
+  std::printf(
+      "  annotations (warnings/infos, with positions) as expected: %d of %d passing cases "
+      "that expect some (OTELITE_PROMQL_ANNOTATIONS=1 lists the others)\n",
+      annotations_met, annotations_checked);
+  if (std::getenv("OTELITE_PROMQL_ANNOTATIONS") != nullptr) {
+    for (const std::string& m : annotation_notes) std::printf("  ANNOTATION %s\n", m.c_str());
   }
   ASSERT_GT(run, 0);
   // The target of the PromQL issue: at least 90% of the runnable cases and of the

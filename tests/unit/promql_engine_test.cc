@@ -34,6 +34,8 @@ TEST(PromqlEngine, ProjectScripts) {
                             << o.problem;
       EXPECT_FALSE(o.message_differs)
           << entry.path().filename() << ":" << o.line << ": " << o.message_note;
+      EXPECT_FALSE(o.annotations_differ)
+          << entry.path().filename() << ":" << o.line << ": " << o.annotations_note;
     }
   }
   EXPECT_GT(cases, 40);
@@ -101,8 +103,54 @@ TEST(PromqlEngine, RateOfANonCounterNameGivesAnInfo) {
   Engine engine;
   QueryResult r = engine.InstantQuery(&storage, "rate(requests[5m])", 10 * 60'000);
   ASSERT_FALSE(r.error);
+  EXPECT_EQ(r.infos, std::vector<std::string>{"PromQL info: metric might not be a counter, name "
+                                              "does not end in _total/_sum/_count/_bucket: "
+                                              "\"requests\" (1:6)"});
+}
+
+// Positions count lines from 1 at each '\n' and columns in bytes from the line's start, as
+// Prometheus's StartPosInput does.
+TEST(PromqlEngine, AnnotationPositionsInAMultiLineQuery) {
+  auto storage = Loaded(
+      "load 1m\n  requests 0+1x10\n  x{i=\"a\"} 1x10\n  x{i=\"b\"} 2x10\n"
+      "  h_bucket{le=\"1\"} 1x10\n  h_bucket{le=\"+Inf\"} 2x10\n");
+  Engine engine;
+  const std::string query =
+      "sum(\n"
+      "  rate(requests[5m])\n"
+      ")\n"
+      "+ on() group_left\n"
+      "    quantile(\n"
+      "\t1.5, x)\n"
+      "* histogram_quantile(0.5, h_bucket) * 0 + histogram_quantile(\n"
+      "  # a comment line\n"
+      "  -1, h_bucket)";
+  QueryResult r = engine.InstantQuery(&storage, query, 10 * 60'000);
+  ASSERT_FALSE(r.error) << r.error->message;
+  // `requests` at line 2 after "  rate(" (7 bytes); 1.5 after a tab; -1 after the comment line.
+  EXPECT_EQ(r.infos, std::vector<std::string>{"PromQL info: metric might not be a counter, name "
+                                              "does not end in _total/_sum/_count/_bucket: "
+                                              "\"requests\" (2:8)"});
+  EXPECT_EQ(r.warnings,
+            (std::vector<std::string>{
+                "PromQL warning: quantile value should be between 0 and 1, got -1 (9:3)",
+                "PromQL warning: quantile value should be between 0 and 1, got 1.5 (6:2)"}));
+}
+
+TEST(PromqlEngine, AnnotationsOfATreeWithoutItsTextHaveNoPosition) {
+  auto storage = Loaded("load 1m\n  requests 0+1x10\n");
+  Engine engine;
+  ParseResult parsed = ParseExpr("rate(requests[5m])");
+  ASSERT_TRUE(parsed.ok());
+  QueryResult r = engine.Evaluate(&storage, *parsed.expr, 10 * 60'000, 10 * 60'000, 0, false);
+  EXPECT_EQ(r.infos, std::vector<std::string>{"PromQL info: metric might not be a counter, name "
+                                              "does not end in _total/_sum/_count/_bucket: "
+                                              "\"requests\""});
+  QueryOptions with_text;
+  with_text.query = "rate(requests[5m])";
+  r = engine.Evaluate(&storage, *parsed.expr, 10 * 60'000, 10 * 60'000, 0, false, with_text);
   ASSERT_EQ(r.infos.size(), 1u);
-  EXPECT_NE(r.infos[0].find("metric might not be a counter"), std::string::npos) << r.infos[0];
+  EXPECT_TRUE(r.infos[0].ends_with("\"requests\" (1:6)")) << r.infos[0];
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
 // except where the script expects a failure that Prometheus raises when it creates the query
 // (anchored/smoothed in the wrong function): then the error text must be the script's. Queries on
 // native histograms parse but are rejected as unsupported (kUnsupported). Every parsed query
-// must also print (String()) to text that parses to the same text.
+// must also print (String(), and Pretty() as format_query does) to text that parses to the same
+// text.
 //
 // Per file, the summary counts the runnable evals (parsed / total) and, apart, those SKIP.md
 // tags as needing features otelite does not evaluate yet or at all (native histograms,
@@ -27,6 +28,7 @@
 
 #include "promqltest/script.h"
 #include "query/promql/parser.h"
+#include "query/promql/pretty.h"
 #include "read_file.h"
 
 namespace otelite::promql {
@@ -134,6 +136,17 @@ void RunDirectory(const std::string& dir) {
           ADD_FAILURE() << "String() does not round-trip: " << printed << " -> "
                         << (again.ok() ? again.expr->String() : again.ErrorString());
           continue;
+        }
+        // So does what format_query answers (Pretty), also with lines short enough that every
+        // node of the query splits.
+        for (size_t width : {kPrettyMaxLine, size_t{1}}) {
+          std::string pretty = Pretty(*result.expr, width);
+          ParseResult reparsed = ParseExpr(pretty, native);
+          if (!reparsed.ok() || reparsed.expr->String() != printed) {
+            ++tally.failures;
+            ADD_FAILURE() << "Pretty() does not parse back: " << pretty << " -> "
+                          << (reparsed.ok() ? reparsed.expr->String() : reparsed.ErrorString());
+          }
         }
       }
       ++(skipped ? tally.skipped_parsed : tally.runnable_parsed);

@@ -6,6 +6,7 @@
 
 #include "api/prometheus/params.h"
 #include "query/promql/parser.h"
+#include "query/promql/pretty.h"
 
 namespace otelite::api::prom {
 namespace {
@@ -21,7 +22,7 @@ Response FormatQuery(const Request& request) {
     return Error(request, ErrorType::kBadData,
                  fmt::format("invalid parameter \"query\": {}", parsed.ErrorString()));
   }
-  const std::string formatted = parsed.expr->String();
+  const std::string formatted = promql::Pretty(*parsed.expr);
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.String(formatted.data(), static_cast<rapidjson::SizeType>(formatted.size()));

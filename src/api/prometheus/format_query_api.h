@@ -1,12 +1,13 @@
 // GET|POST /api/v1/format_query on :9090: the `query` parameter parsed by the PromQL parser
-// and printed back in canonical form, as Prometheus answers it:
+// and printed back by Prometheus's prettifier (query/promql/pretty.h), as Prometheus answers it:
 //
 //   {"status":"success","data":"sum by (job) (rate(x[5m]))"}
+//   {"status":"success","data":"sum by (job) (\n  rate(…[5m])\n)"}   (longer than 100 bytes)
 //   400 {"status":"error","errorType":"bad_data",
 //        "error":"invalid parameter \"query\": 1:5: parse error: …"}
 //
-// Prometheus prints with its prettifier, which breaks expressions longer than 100 characters
-// over several lines; otelite prints them on one line (the same text for shorter ones).
+// Expressions up to 100 bytes come out on one line in canonical form; longer ones are split over
+// indented lines.
 #pragma once
 
 #include "api/http/router.h"

@@ -91,6 +91,7 @@ std::optional<Response> ReadCommon(const Request& request, const Params& params,
                  fmt::format("invalid parameter \"query\": {}", parsed.ErrorString()));
   }
   out->expr = std::move(parsed.expr);
+  out->options.query = std::move(query);  // annotations point into it ("… (1:6)")
   if (auto timeout = params.Get("timeout"); timeout && !timeout->empty()) {
     auto ms = ParseDurationParam(*timeout);
     if (!ms.ok()) {

@@ -4,7 +4,8 @@
 // Results, errors and status codes as Prometheus writes them: `resultType` vector / matrix /
 // scalar / string, values as strings ("1", "+Inf", "NaN"), times as Unix seconds; bad parameters
 // and parse errors are 400 bad_data, evaluation errors 422 execution, timeouts 503 timeout.
-// Warnings and infos (Prometheus's annotations) come in "warnings" / "infos".
+// Warnings and infos (Prometheus's annotations) come in "warnings" / "infos", each ending in the
+// (line:column) of the expression it is about (docs/prometheus-api.md).
 #pragma once
 
 #include <cstddef>

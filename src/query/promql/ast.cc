@@ -151,6 +151,20 @@ Result<int64_t> DurationSecondsToMs(double seconds) {
   return static_cast<int64_t>(std::llround(seconds * 1000));
 }
 
+LineColumn LineColumnAt(std::string_view query, size_t offset) {
+  offset = std::min(offset, query.size());
+  LineColumn at;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (query[i] == '\n') {
+      ++at.line;
+      line_start = i + 1;
+    }
+  }
+  at.column = static_cast<int>(offset - line_start) + 1;
+  return at;
+}
+
 std::string Expr::String() const {
   std::string out;
   AppendString(&out);
@@ -280,6 +294,10 @@ void MatrixSelector::AppendString(std::string* out) const {
 
 void SubqueryExpr::AppendString(std::string* out) const {
   expr->AppendString(out);
+  AppendSuffix(out);
+}
+
+void SubqueryExpr::AppendSuffix(std::string* out) const {
   out->push_back('[');
   AppendDuration(range_ms, range_expr.get(), out);
   out->push_back(':');
@@ -317,6 +335,12 @@ void BinaryExpr::AppendString(std::string* out) const {
     lhs->AppendString(out);
   }
   out->push_back(' ');
+  AppendOperator(out);
+  out->push_back(' ');
+  rhs->AppendString(out);
+}
+
+void BinaryExpr::AppendOperator(std::string* out) const {
   *out += BinaryOpName(op);
   if (return_bool) *out += " bool";
   bool grouped = matching.card == MatchCardinality::kManyToOne ||
@@ -338,8 +362,6 @@ void BinaryExpr::AppendString(std::string* out) const {
       *out += fmt::format(" fill_right({})", FormatPromNumber(*matching.fill_rhs));
     }
   }
-  out->push_back(' ');
-  rhs->AppendString(out);
 }
 
 std::vector<const Expr*> AggregateExpr::Children() const {
@@ -347,13 +369,17 @@ std::vector<const Expr*> AggregateExpr::Children() const {
   return {expr.get()};
 }
 
-void AggregateExpr::AppendString(std::string* out) const {
+void AggregateExpr::AppendPrefix(std::string* out) const {
   *out += AggregateOpName(op);
   if (without || !grouping.empty()) {
     *out += without ? " without " : " by ";
     AppendLabelList(grouping, out);
     out->push_back(' ');
   }
+}
+
+void AggregateExpr::AppendString(std::string* out) const {
+  AppendPrefix(out);
   out->push_back('(');
   if (param != nullptr) {
     param->AppendString(out);

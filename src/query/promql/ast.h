@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -41,6 +42,15 @@ struct PositionRange {
   uint32_t start = 0;
   uint32_t end = 0;
 };
+
+// Where a byte offset of the query lies, as Prometheus reports positions in parse errors and
+// annotations: 1-based line (lines end at '\n') and 1-based byte column within that line. An
+// offset past the end counts as the end.
+struct LineColumn {
+  int line = 1;
+  int column = 1;
+};
+LineColumn LineColumnAt(std::string_view query, size_t offset);
 
 enum class NodeKind {
   kNumberLiteral,
@@ -218,6 +228,8 @@ struct SubqueryExpr final : Expr {
   SubqueryExpr() : Expr(kKind) {}
   ValueType type() const override { return ValueType::kMatrix; }
   void AppendString(std::string* out) const override;
+  // What follows the inner expression: "[5m:1m] @ 10.000 offset 1m".
+  void AppendSuffix(std::string* out) const;
   std::vector<const Expr*> Children() const override { return {expr.get()}; }
 
   ExprPtr expr;
@@ -301,6 +313,8 @@ struct BinaryExpr final : Expr {
   // Scalar when both sides are scalars, otherwise instant vector.
   ValueType type() const override;
   void AppendString(std::string* out) const override;
+  // The operator with its modifiers: "+", "== bool", "* on (a) group_left (b) fill(0)".
+  void AppendOperator(std::string* out) const;
   std::vector<const Expr*> Children() const override { return {lhs.get(), rhs.get()}; }
 
   BinaryOp op = BinaryOp::kAdd;
@@ -337,6 +351,8 @@ struct AggregateExpr final : Expr {
   AggregateExpr() : Expr(kKind) {}
   ValueType type() const override { return ValueType::kVector; }
   void AppendString(std::string* out) const override;
+  // What precedes the parenthesised arguments: "sum", "sum by (job) ", "topk without () ".
+  void AppendPrefix(std::string* out) const;
   std::vector<const Expr*> Children() const override;
 
   AggregateOp op = AggregateOp::kSum;

@@ -1,5 +1,7 @@
 #include "query/promql/engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "query/promql/eval.h"
@@ -29,10 +31,29 @@ QueryResult Engine::ParseAndEvaluate(Queryable* storage, std::string_view query,
     r.error = QueryError{ErrorType::kBadData, parsed.ErrorString()};
     return r;
   }
-  return Evaluate(storage, *parsed.expr, start_ms, end_ms, step_ms, range_query, query_options);
+  QueryOptions with_text = query_options;
+  with_text.query = std::string(query);
+  return Evaluate(storage, *parsed.expr, start_ms, end_ms, step_ms, range_query, with_text);
 }
 
 namespace {
+
+// Annotations as Prometheus's AsStrings writes them: the text, then " (line:column)" of the
+// expression's start when the query text is known.
+std::vector<std::string> AnnotationTexts(const std::map<std::string, PositionRange>& annotations,
+                                         std::string_view query) {
+  std::vector<std::string> out;
+  out.reserve(annotations.size());
+  for (const auto& [text, position] : annotations) {
+    if (query.empty()) {
+      out.push_back(text);
+      continue;
+    }
+    const LineColumn at = LineColumnAt(query, position.start);
+    out.push_back(fmt::format("{} ({}:{})", text, at.line, at.column));
+  }
+  return out;
+}
 
 // Applies pending name removals; two series left with the same labels is Prometheus's error.
 Status FinishNames(StepMatrix* series) {
@@ -97,8 +118,8 @@ QueryResult Engine::Evaluate(Queryable* storage, const Expr& expr, int64_t start
   auto value = ev.Eval(expr);
   result.stats = ctx.stats;
   result.stats.steps = ev.steps();
-  result.warnings.assign(ctx.warnings.begin(), ctx.warnings.end());
-  result.infos.assign(ctx.infos.begin(), ctx.infos.end());
+  result.warnings = AnnotationTexts(ctx.warnings, query_options.query);
+  result.infos = AnnotationTexts(ctx.infos, query_options.query);
   if (!value.ok()) return fail(value.status());
 
   Value& out = result.value;

@@ -76,7 +76,10 @@ struct QueryStats {
 struct QueryResult {
   Value value;
   std::optional<QueryError> error;
-  // Prometheus's annotations: "PromQL warning: …" / "PromQL info: …", de-duplicated.
+  // Prometheus's annotations: "PromQL warning: …" / "PromQL info: …", de-duplicated, each
+  // ending in the position of the expression it is about, as Prometheus 3 writes it: " (2:7)",
+  // 1-based line and byte column of the expression's start in the query text (see
+  // QueryOptions::query).
   std::vector<std::string> warnings;
   std::vector<std::string> infos;
   QueryStats stats;
@@ -102,6 +105,9 @@ struct EngineOptions {
 struct QueryOptions {
   // Shorter than the engine's timeout for this query (zero: the engine's).
   std::chrono::milliseconds timeout{0};
+  // The text Evaluate()'s tree was parsed from, for the positions its annotations end with;
+  // without it they have none (as in Prometheus). InstantQuery and RangeQuery set it.
+  std::string query;
 };
 
 class Engine {

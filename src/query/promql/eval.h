@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <span>
 #include <string>
@@ -79,8 +80,17 @@ struct EvalContext {
   std::chrono::steady_clock::time_point deadline;
   uint64_t samples = 0;
   QueryStats stats;
-  std::set<std::string> warnings;
-  std::set<std::string> infos;
+  // Prometheus's annotations ("PromQL warning: …", "PromQL info: …"), each with the position of
+  // the expression it is about; de-duplicated by text, a later one taking the position (as
+  // Prometheus's map of annotations does). Engine::Evaluate appends the positions.
+  std::map<std::string, PositionRange> warnings;
+  std::map<std::string, PositionRange> infos;
+  void Warn(std::string text, const Expr& about) {
+    warnings.insert_or_assign(std::move(text), about.position);
+  }
+  void Info(std::string text, const Expr& about) {
+    infos.insert_or_assign(std::move(text), about.position);
+  }
 };
 
 // Error statuses of evaluation; Engine maps them to Prometheus's error types.

@@ -154,9 +154,10 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& expr) {
       if (std::isnan(ratio)) return ExecError("Ratio value is NaN");
       if (ratio < -1 || ratio > 1) {
         // Prometheus clamps with a warning.
-        ctx_->warnings.insert(fmt::format(
-            "PromQL warning: ratio value should be between -1 and 1, got {}, capping to {}",
-            FormatPromNumber(ratio), ratio < 0 ? "-1" : "1"));
+        ctx_->Warn(fmt::format("PromQL warning: ratio value should be between -1 and 1, got {}, "
+                               "capping to {}",
+                               FormatPromNumber(ratio), ratio < 0 ? "-1" : "1"),
+                   *expr.param);
         ratio = std::clamp(ratio, -1.0, 1.0);
       }
     }
@@ -309,11 +310,11 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& expr) {
   }
   if (op == AggregateOp::kQuantile) {
     for (size_t k = 0; k < steps_; ++k) {
-      if (!by_step[k].empty() && (param[k] < 0 || param[k] > 1)) {
-        ctx_->warnings.insert(
-            fmt::format("PromQL warning: quantile value should be between 0 and 1, got {}",
-                        FormatPromNumber(param[k])));
-        break;
+      const double q = param[k];
+      if (!by_step[k].empty() && (std::isnan(q) || q < 0 || q > 1)) {
+        ctx_->Warn(fmt::format("PromQL warning: quantile value should be between 0 and 1, got {}",
+                               FormatPromNumber(q)),
+                   *expr.param);
       }
     }
   }

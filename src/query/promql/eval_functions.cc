@@ -255,6 +255,11 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
     }
   }
 
+  // quantile_over_time's φ outside [0, 1] or NaN at steps where a window has samples: a warning
+  // at φ (Prometheus checks it per series and step, once there are samples).
+  std::vector<char> quantile_warned;
+  if (fn == RangeFn::kQuantile) quantile_warned.assign(ev->steps(), 0);
+
   EvalValue out;
   out.type = ValueType::kVector;
   std::vector<FPoint> scratch;
@@ -356,9 +361,18 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
         case RangeFn::kStdvar:
           r = StdvarOverTime(w);
           break;
-        case RangeFn::kQuantile:
-          r = QuantileOverTime(rc.scalar1[k], w);
+        case RangeFn::kQuantile: {
+          const double q = rc.scalar1[k];
+          if ((std::isnan(q) || q < 0 || q > 1) && !quantile_warned[k]) {
+            quantile_warned[k] = 1;
+            ev->ctx()->Warn(
+                fmt::format("PromQL warning: quantile value should be between 0 and 1, got {}",
+                            FormatPromNumber(q)),
+                *call.args[scalar_args[0]]);
+          }
+          r = QuantileOverTime(q, w);
           break;
+        }
         case RangeFn::kLast:
           r = w.back().v;
           break;
@@ -432,10 +446,10 @@ Result<EvalValue> EvalRangeFunctionImpl(Evaluator* ev, const Call& call, RangeFn
         return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
       };
       if (!ends("_total") && !ends("_sum") && !ends("_count") && !ends("_bucket")) {
-        ev->ctx()->infos.insert(fmt::format(
-            "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/"
-            "_bucket: \"{}\"",
-            name));
+        ev->ctx()->Info(fmt::format("PromQL info: metric might not be a counter, name does not end "
+                                    "in _total/_sum/_count/_bucket: \"{}\"",
+                                    name),
+                        *call.args[matrix_arg]);
       }
     }
   }
@@ -524,6 +538,15 @@ Result<EvalValue> EvalInfo(Evaluator* ev, const Call& call, EvalValue input);
 
 Result<EvalValue> Evaluator::EvalCall(const Call& call) {
   const std::string_view name = call.func->name;
+  if ((name == "sort" || name == "sort_desc" || name == "sort_by_label" ||
+       name == "sort_by_label_desc") &&
+      start_ != end_) {
+    // As Prometheus: for an evaluation over a range (a range query, a subquery).
+    ctx_->Warn(
+        "PromQL warning: sort is ineffective for range queries since results are always ordered "
+        "by labels",
+        call);
+  }
   auto range_fn = RangeFunctions().find(name);
   if (range_fn != RangeFunctions().end())
     return EvalRangeFunctionImpl(this, call, range_fn->second);
@@ -764,9 +787,11 @@ Result<EvalValue> Evaluator::EvalCall(const Call& call) {
 // --- histograms
 // ------------------------------------------------------------------------------------
 
-// histogram_quantile (q) or histogram_fraction (q = lower, upper) over classic bucket series.
+// histogram_quantile (q) or histogram_fraction (q = lower, upper) over classic bucket series;
+// `buckets_arg` is the argument they come from (annotations about them point at it).
 Result<EvalValue> BucketFunction(Evaluator* ev, bool fraction, const std::vector<double>& q_values,
-                                 const std::vector<double>& upper, StepMatrix in) {
+                                 const std::vector<double>& upper, StepMatrix in,
+                                 const Expr& buckets_arg) {
   const std::vector<double>* q = &q_values;
   // Group the bucket series by their labels without `le` (and the name).
   std::unordered_map<Labels, uint32_t, LabelsHash> group_ids;
@@ -786,10 +811,10 @@ Result<EvalValue> BucketFunction(Evaluator* ev, bool fraction, const std::vector
     }
     if (!ok) {
       std::string_view metric = in[i].metric.Get(kMetricNameLabel);
-      ev->ctx()->warnings.insert(fmt::format(
-          "PromQL warning: bucket label \"le\" is missing or has a malformed value of \"{}\" for "
-          "metric name \"{}\"",
-          le, metric));
+      ev->ctx()->Warn(fmt::format("PromQL warning: bucket label \"le\" is missing or has a "
+                                  "malformed value of \"{}\" for metric name \"{}\"",
+                                  le, metric),
+                      buckets_arg);
       continue;
     }
     std::vector<Label> labels;
@@ -832,24 +857,14 @@ Result<EvalValue> BucketFunction(Evaluator* ev, bool fraction, const std::vector
         BucketQuantileResult r = BucketQuantile((*q)[k], &step[g]);
         value = r.value;
         if (r.forced_monotonicity) {
-          ev->ctx()->infos.insert(
+          ev->ctx()->Info(
               "PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see "
               "https://prometheus.io/docs/prometheus/latest/querying/functions/"
-              "#histogram_quantile)");
+              "#histogram_quantile)",
+              buckets_arg);
         }
       }
       out_series[g].points.push_back({ev->StepTime(k), value});
-    }
-  }
-  if (!fraction) {
-    for (size_t k = 0; k < ev->steps(); ++k) {
-      const double v = (*q)[k];
-      if ((v < 0 || v > 1) && !buckets[k].empty()) {
-        ev->ctx()->warnings.insert(
-            fmt::format("PromQL warning: quantile value should be between 0 and 1, got {}",
-                        FormatPromNumber(v)));
-        break;
-      }
     }
   }
   EvalValue out;
@@ -858,6 +873,19 @@ Result<EvalValue> BucketFunction(Evaluator* ev, bool fraction, const std::vector
     if (!s.points.empty()) out.series.push_back(std::move(s));
   }
   return out;
+}
+
+// histogram_quantile(s)' φ outside [0, 1] (or NaN): a warning at every step, whether or not there
+// are buckets, as Prometheus checks it before looking at them.
+void CheckQuantile(Evaluator* ev, const std::vector<double>& q, const Expr& arg) {
+  for (double v : q) {
+    if (std::isnan(v) || v < 0 || v > 1) {
+      ev->ctx()->Warn(
+          fmt::format("PromQL warning: quantile value should be between 0 and 1, got {}",
+                      FormatPromNumber(v)),
+          arg);
+    }
+  }
 }
 
 Result<EvalValue> EvalHistogramFunction(Evaluator* ev, const Call& call) {
@@ -872,7 +900,8 @@ Result<EvalValue> EvalHistogramFunction(Evaluator* ev, const Call& call) {
     for (size_t i = 2; i < call.args.size(); ++i) {
       auto q = ev->EvalScalarArg(*call.args[i]);
       if (!q.ok()) return q.status();
-      auto one = BucketFunction(ev, false, *q, {}, input->series);
+      CheckQuantile(ev, *q, *call.args[i]);
+      auto one = BucketFunction(ev, false, *q, {}, input->series, *call.args[0]);
       if (!one.ok()) return one.status();
       for (EvalSeries& s : one->series) {
         LabelsBuilder b;
@@ -896,15 +925,17 @@ Result<EvalValue> EvalHistogramFunction(Evaluator* ev, const Call& call) {
   const bool fraction = name == "histogram_fraction";
   auto q = ev->EvalScalarArg(*call.args[0]);
   if (!q.ok()) return q.status();
+  if (!fraction) CheckQuantile(ev, *q, *call.args[0]);
   std::vector<double> upper;
   if (fraction) {
     auto u = ev->EvalScalarArg(*call.args[1]);
     if (!u.ok()) return u.status();
     upper = std::move(*u);
   }
-  auto input = ev->Eval(*call.args[fraction ? 2 : 1]);
+  const Expr& buckets_arg = *call.args[fraction ? 2 : 1];
+  auto input = ev->Eval(buckets_arg);
   if (!input.ok()) return input.status();
-  return BucketFunction(ev, fraction, *q, upper, std::move(input->series));
+  return BucketFunction(ev, fraction, *q, upper, std::move(input->series), buckets_arg);
 }
 
 // --- info()

@@ -207,17 +207,9 @@ class Parser {
     ParseError error;
     error.kind = kind;
     error.position = position;
-    size_t start = std::min<size_t>(position.start, query_.size());
-    int line = 1;
-    size_t line_start = 0;
-    for (size_t i = 0; i < start; ++i) {
-      if (query_[i] == '\n') {
-        ++line;
-        line_start = i + 1;
-      }
-    }
-    error.line = line;
-    error.column = static_cast<int>(start - line_start) + 1;
+    const LineColumn at = LineColumnAt(query_, position.start);
+    error.line = at.line;
+    error.column = at.column;
     error.message = std::move(message);
     errors_.push_back(std::move(error));
   }
