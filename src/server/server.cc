@@ -208,7 +208,16 @@ Status Server::Start() {
 
   api::RegisterOtlpHttp(c.receiver.get(), &c.otlp_router);
   c.tail.Register(&c.otlp_router);
-  api::RegisterExporter(c.exposition.get(), c.receiver.get(), c.metrics.get(), &c.exporter_router);
+  // The LogQL engine now: its range cache is one of the exporter's self metrics.
+  logql::EngineOptions logql_options;
+  logql_options.timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.logs_query_timeout);
+  logql_options.max_series = static_cast<size_t>(config_.logs_max_query_series);
+  logql_options.max_entries_limit = static_cast<size_t>(config_.logs_max_entries_limit);
+  logql_options.range_cache_bytes = static_cast<size_t>(config_.logs_query_cache_size);
+  c.logql = std::make_unique<logql::Engine>(logql_options);
+  api::RegisterExporter(c.exposition.get(), c.receiver.get(), c.metrics.get(), c.events.get(),
+                        c.logql->range_cache().get(), &c.exporter_router);
 
   HttpServerOptions http_options;
   http_options.max_body_bytes = config_.max_request_bytes;
@@ -250,13 +259,6 @@ Status Server::Start() {
     OTELITE_RETURN_IF_ERROR(c.prometheus_http->Listen(config_.listen, config_.prometheus_port));
     c.ports.prometheus = c.prometheus_http->port();
   }
-  logql::EngineOptions logql_options;
-  logql_options.timeout =
-      std::chrono::duration_cast<std::chrono::milliseconds>(config_.logs_query_timeout);
-  logql_options.max_series = static_cast<size_t>(config_.logs_max_query_series);
-  logql_options.max_entries_limit = static_cast<size_t>(config_.logs_max_entries_limit);
-  logql_options.range_cache_bytes = static_cast<size_t>(config_.logs_query_cache_size);
-  c.logql = std::make_unique<logql::Engine>(logql_options);
   api::loki::RegisterQueryApi(c.events.get(), c.logql.get(), &c.loki_router);
   api::loki::RegisterTailApi(c.events.get(), c.logql.get(), &c.tail, api::loki::TailOptions{},
                              &c.loki_router);

@@ -72,6 +72,7 @@ TEST(LokiCacheWarm, DashboardQueriesFindTheSegmentsWarmedAtStart) {
   const int64_t end_s = (NowSeconds() - 86400) / 3600 * 3600;
   const int64_t start_s = end_s - 3 * 86400;
   int prompts = 0;
+  uint64_t segments = 0;
   {
     logs::LogStoreOptions options;
     options.maintenance_interval_ms = 0;
@@ -94,7 +95,8 @@ TEST(LokiCacheWarm, DashboardQueriesFindTheSegmentsWarmedAtStart) {
     batch.streams.push_back(std::move(stream));
     ASSERT_TRUE((*store)->AppendLogs(batch).ok());
     ASSERT_TRUE((*store)->PersistHead().ok());
-    ASSERT_GT((*store)->Stats().segments, 30u);
+    segments = (*store)->Stats().segments;
+    ASSERT_GT(segments, 30u);
   }
   std::string error;
   auto p = OteliteProcess::Start({}, &error, data);
@@ -137,6 +139,16 @@ TEST(LokiCacheWarm, DashboardQueriesFindTheSegmentsWarmedAtStart) {
   EXPECT_EQ(sum, prompts);
   EXPECT_GT(cache_of(d, "entriesFound"), 30u) << r.body;
   EXPECT_EQ(cache_of(d, "entriesStored"), 0u) << r.body;
+  // The exporter's self metrics show the store and the cache.
+  const std::string scrape = p->Scrape();
+  auto value_of = [&](const std::string& name) {
+    const size_t at = scrape.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0 : std::stod(scrape.substr(at + name.size() + 2));
+  };
+  EXPECT_EQ(value_of("otelite_logs_segments"), static_cast<double>(segments)) << scrape;
+  EXPECT_GT(value_of("otelite_logql_range_cache_hits_total"), 60) << scrape;
+  EXPECT_GT(value_of("otelite_logql_range_cache_entries"), 60) << scrape;
+  EXPECT_GT(value_of("otelite_logql_range_cache_bytes"), 0) << scrape;
   EXPECT_EQ(p->Stop(), 0) << p->Stderr();
 }
 

@@ -54,7 +54,7 @@ struct SegmentMeta {
 
 struct SegmentWriteOptions {
   size_t block_entries = 64 * 1024;
-  int zstd_level = 3;
+  int zstd_level = 1;
 };
 
 // Writes `streams` (sorted by labels; each stream's runs in arrival order) as one segment at
