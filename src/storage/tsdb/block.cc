@@ -585,14 +585,31 @@ Status Block::ReadSeries(uint32_t id, Labels* labels, std::vector<ChunkMeta>* ch
   if (id >= series_offsets_.size()) return Status::Internal("series number out of range");
   Decoder d(AsBytes(series_buf_).subspan(series_offsets_[id]));
   const uint64_t nl = d.Uvarint();
-  std::vector<Label> ls;
-  ls.reserve(nl);
-  for (uint64_t i = 0; i < nl; ++i) {
-    std::string_view n = Symbol(d.Uvarint());
-    std::string_view v = Symbol(d.Uvarint());
-    ls.push_back({std::string(n), std::string(v)});
+  bool known = false;
+  if (labels != nullptr) {
+    std::lock_guard lock(labels_mu_);
+    if (id < labels_.size() && !labels_[id].empty()) {
+      *labels = labels_[id];
+      known = true;
+    }
   }
-  if (labels != nullptr) *labels = Labels::FromSorted(std::move(ls));  // written from a Labels
+  if (labels == nullptr || known) {
+    for (uint64_t i = 0; i < 2 * nl; ++i) d.Uvarint();
+  } else {
+    std::vector<Label> ls;
+    ls.reserve(nl);
+    for (uint64_t i = 0; i < nl; ++i) {
+      std::string_view n = Symbol(d.Uvarint());
+      std::string_view v = Symbol(d.Uvarint());
+      ls.push_back({std::string(n), std::string(v)});
+    }
+    *labels = Labels::FromSorted(std::move(ls));  // written from a Labels
+    if (!d.failed()) {
+      std::lock_guard lock(labels_mu_);
+      if (labels_.size() <= id) labels_.resize(series_offsets_.size());
+      labels_[id] = *labels;
+    }
+  }
   const uint64_t nc = d.Uvarint();
   chunks->clear();
   chunks->reserve(nc);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -104,7 +105,9 @@ class Block : public std::enable_shared_from_this<Block> {
     int64_t min_t, max_t;
     uint64_t offset;
   };
-  // The labels and chunk list of series number `id`.
+  // The labels and chunk list of series number `id`. A series' labels are built once and kept
+  // (the block never changes), so the queries of a dashboard that read the same series share
+  // them instead of copying the label strings out of the symbol table each time.
   Status ReadSeries(uint32_t id, Labels* labels, std::vector<ChunkMeta>* chunks) const;
   // The bytes of a chunk (the file's checksum was verified at open); the view keeps the
   // block mapped.
@@ -135,6 +138,9 @@ class Block : public std::enable_shared_from_this<Block> {
   // label name -> (value, offset of its postings list in postings_buf_), values sorted
   std::map<std::string_view, std::vector<std::pair<std::string_view, uint32_t>>, std::less<>>
       postings_;
+  // Labels of the series read so far, by series number (empty: not read yet).
+  mutable std::mutex labels_mu_;
+  mutable std::vector<Labels> labels_;
 };
 
 }  // namespace otelite::tsdb
