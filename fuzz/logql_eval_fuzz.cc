@@ -7,6 +7,8 @@
 // labels, log lines in the asked order and within the limit.
 #include <stdlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -50,8 +52,8 @@ otelite::logs::LogStore* Store() {
         for (int i = 0; i < 40; ++i) {
           otelite::LogEntry e;
           e.timestamp_ns = kBase + (part * 40 + i) * 7 * kSecond;
-          e.line = i % 3 == 0 ? "level=info took=" + std::to_string(i) + "ms size=1KB v=" +
-                                    std::to_string(i)
+          e.line = i % 3 == 0 ? "level=info took=" + std::to_string(i) +
+                                    "ms size=1KB v=" + std::to_string(i)
                    : i % 3 == 1 ? "{\"a\":{\"b\":" + std::to_string(i) + "},\"s\":\"x\"}"
                                 : "plain \x1b[31mred\x1b[0m 10.0.0." + std::to_string(i);
           e.metadata = {{"env", "dev"},
@@ -85,6 +87,36 @@ void CheckMetric(const logql::QueryResult& r, const logql::QueryParams& p) {
   }
 }
 
+bool SameValue(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+  return a == b || std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b));
+}
+
+// A metric result from the range cache equals the one computed without it.
+void CheckSame(const logql::QueryResult& a, const logql::QueryResult& b) {
+  auto timed_out = [](const logql::QueryResult& r) {
+    return r.error && r.error->type == logql::ErrorType::kTimeout;
+  };
+  if (timed_out(a) || timed_out(b)) return;
+  Check(a.error.has_value() == b.error.has_value());
+  if (a.error) return;
+  Check(a.type == b.type);
+  Check(a.matrix.size() == b.matrix.size() && a.vector.size() == b.vector.size());
+  for (size_t i = 0; i < a.matrix.size(); ++i) {
+    Check(a.matrix[i].metric == b.matrix[i].metric);
+    Check(a.matrix[i].points.size() == b.matrix[i].points.size());
+    for (size_t k = 0; k < a.matrix[i].points.size(); ++k) {
+      Check(a.matrix[i].points[k].t_ns == b.matrix[i].points[k].t_ns);
+      Check(SameValue(a.matrix[i].points[k].v, b.matrix[i].points[k].v));
+    }
+  }
+  for (size_t i = 0; i < a.vector.size(); ++i) {
+    Check(a.vector[i].metric == b.vector[i].metric);
+    Check(SameValue(a.vector[i].point.v, b.vector[i].point.v));
+  }
+  if (a.type == logql::ResultType::kScalar) Check(SameValue(a.scalar, b.scalar));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -92,6 +124,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string query(reinterpret_cast<const char*>(data), size);
   logql::EngineOptions options;
   options.timeout = std::chrono::milliseconds(2000);
+  // The range cache (segment results kept per query shape) against none: cold, then from the
+  // cache, for a range and an instant query.
+  {
+    logql::EngineOptions plain = options;
+    plain.range_cache_bytes = 0;
+    logql::Engine cached(options), uncached(plain);
+    logql::QueryParams p;
+    p.query = query;
+    p.start_ns = kBase + 60 * kSecond;
+    p.end_ns = kBase + 600 * kSecond;
+    p.step_ns = 60 * kSecond;
+    const logql::QueryResult want = uncached.Query(Store(), p);
+    CheckSame(cached.Query(Store(), p), want);
+    CheckSame(cached.Query(Store(), p), want);
+    p.instant = true;
+    p.start_ns = p.end_ns = kBase + 3600 * kSecond;
+    const logql::QueryResult want_instant = uncached.Query(Store(), p);
+    CheckSame(cached.Query(Store(), p), want_instant);
+    CheckSame(cached.Query(Store(), p), want_instant);
+  }
   for (bool columnar : {true, false}) {
     options.columnar = columnar;
     logql::Engine engine(options);

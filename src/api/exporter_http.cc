@@ -17,12 +17,19 @@ void AddSelfMetric(MetricBatch* batch, std::string name, MetricType type, std::s
   batch->samples.push_back(std::move(s));
 }
 
+// AddSelfMetric for one batch and time: add(name, type, help, value[, extra labels]).
+struct SelfMetrics {
+  MetricBatch* batch;
+  int64_t now;
+  void operator()(const char* name, MetricType type, const char* help, double v,
+                  std::vector<Label> extra = {}) const {
+    AddSelfMetric(batch, name, type, help, v, now, std::move(extra));
+  }
+};
+
 void AddTsdbMetrics(const tsdb::Db& db, int64_t now, MetricBatch* batch) {
   const tsdb::DbStats s = db.Stats();
-  auto add = [&](const char* name, MetricType type, const char* help, double v,
-                 std::vector<Label> extra = {}) {
-    AddSelfMetric(batch, name, type, help, v, now, std::move(extra));
-  };
+  const SelfMetrics add{batch, now};
   add("otelite_tsdb_head_series", MetricType::kGauge, "Series in the metrics head (in memory).",
       static_cast<double>(s.head.series));
   add("otelite_tsdb_head_series_created_total", MetricType::kCounter,
@@ -73,9 +80,7 @@ void AddTsdbMetrics(const tsdb::Db& db, int64_t now, MetricBatch* batch) {
 
 void AddLogStoreMetrics(const logs::LogStore& store, int64_t now, MetricBatch* batch) {
   const logs::LogStoreStats s = store.Stats();
-  auto add = [&](const char* name, MetricType type, const char* help, uint64_t v) {
-    AddSelfMetric(batch, name, type, help, static_cast<double>(v), now);
-  };
+  const SelfMetrics add{batch, now};
   add("otelite_logs_head_streams", MetricType::kGauge, "Streams in the event head (in memory).",
       s.head_streams);
   add("otelite_logs_head_entries", MetricType::kGauge, "Entries in the event head.",
@@ -105,9 +110,7 @@ void AddLogStoreMetrics(const logs::LogStore& store, int64_t now, MetricBatch* b
 
 void AddRangeCacheMetrics(const logql::RangeResultCache& cache, int64_t now, MetricBatch* batch) {
   const logql::RangeCacheStats s = cache.Stats();
-  auto add = [&](const char* name, MetricType type, const char* help, uint64_t v) {
-    AddSelfMetric(batch, name, type, help, static_cast<double>(v), now);
-  };
+  const SelfMetrics add{batch, now};
   add("otelite_logql_range_cache_bytes", MetricType::kGauge,
       "Memory held by the LogQL range cache (segment results of metric queries).", s.bytes);
   add("otelite_logql_range_cache_max_bytes", MetricType::kGauge,

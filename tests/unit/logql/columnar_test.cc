@@ -81,6 +81,10 @@ std::unique_ptr<logs::LogStore> Generated(const std::string& dir, bool persist) 
   return std::move(*store);
 }
 
+bool Close(double x, double y) {
+  return x == y || std::fabs(x - y) <= 1e-9 * std::max(std::fabs(x), std::fabs(y));
+}
+
 void ExpectSame(const QueryResult& a, const QueryResult& b, const std::string& query) {
   ASSERT_EQ(a.error.has_value(), b.error.has_value()) << query;
   if (a.error) {
@@ -94,9 +98,19 @@ void ExpectSame(const QueryResult& a, const QueryResult& b, const std::string& q
     for (size_t k = 0; k < a.matrix[i].points.size(); ++k) {
       const double x = a.matrix[i].points[k].v, y = b.matrix[i].points[k].v;
       EXPECT_EQ(a.matrix[i].points[k].t_ns, b.matrix[i].points[k].t_ns) << query;
-      EXPECT_TRUE(x == y || std::fabs(x - y) <= 1e-9 * std::max(std::fabs(x), std::fabs(y)))
-          << query << ": " << x << " vs " << y;
+      EXPECT_TRUE(Close(x, y)) << query << ": " << x << " vs " << y;
     }
+  }
+}
+
+void ExpectSameVector(const QueryResult& a, const QueryResult& b, const std::string& query) {
+  ASSERT_EQ(a.error.has_value(), b.error.has_value()) << query;
+  ASSERT_EQ(a.vector.size(), b.vector.size()) << query;
+  for (size_t i = 0; i < a.vector.size(); ++i) {
+    EXPECT_EQ(a.vector[i].metric, b.vector[i].metric) << query;
+    EXPECT_EQ(a.vector[i].point.t_ns, b.vector[i].point.t_ns) << query;
+    const double x = a.vector[i].point.v, y = b.vector[i].point.v;
+    EXPECT_TRUE(Close(x, y)) << query << ": " << x << " vs " << y;
   }
 }
 
@@ -126,15 +140,7 @@ TEST(LogqlParallel, TwoTimeSlicesGiveTheSameAnswersAsOne) {
     p.start_ns = p.end_ns = kBase + 3600 * kSecond;
     p.instant = true;
     QueryResult a = parallel.Query(store.get(), p), b = serial.Query(store.get(), p);
-    ASSERT_EQ(a.error.has_value(), b.error.has_value()) << q;
-    if (a.error) continue;
-    ASSERT_EQ(a.vector.size(), b.vector.size()) << q;
-    for (size_t i = 0; i < a.vector.size(); ++i) {
-      EXPECT_EQ(a.vector[i].metric, b.vector[i].metric) << q;
-      const double x = a.vector[i].point.v, y = b.vector[i].point.v;
-      EXPECT_TRUE(x == y || std::fabs(x - y) <= 1e-9 * std::max(std::fabs(x), std::fabs(y)))
-          << q << ": " << x << " vs " << y;
-    }
+    ExpectSameVector(a, b, q);
     EXPECT_EQ(a.stats.read.entries_scanned, b.stats.read.entries_scanned) << q;
   }
 }
@@ -180,18 +186,6 @@ TEST(LogqlColumnar, SameAnswersAsTheGeneralPath) {
     // The comparison means something: most queries have answers, and took the columnar path.
     EXPECT_GE(non_empty, queries.size() - 1);
     EXPECT_GE(columnar_runs, queries.size() - 2);
-  }
-}
-
-void ExpectSameVector(const QueryResult& a, const QueryResult& b, const std::string& query) {
-  ASSERT_EQ(a.error.has_value(), b.error.has_value()) << query;
-  ASSERT_EQ(a.vector.size(), b.vector.size()) << query;
-  for (size_t i = 0; i < a.vector.size(); ++i) {
-    EXPECT_EQ(a.vector[i].metric, b.vector[i].metric) << query;
-    EXPECT_EQ(a.vector[i].point.t_ns, b.vector[i].point.t_ns) << query;
-    const double x = a.vector[i].point.v, y = b.vector[i].point.v;
-    EXPECT_TRUE(x == y || std::fabs(x - y) <= 1e-9 * std::max(std::fabs(x), std::fabs(y)))
-        << query << ": " << x << " vs " << y;
   }
 }
 
