@@ -617,6 +617,11 @@ Result<EvalValue> Evaluator::EvalRange(const RangeAggregationExpr& expr,
         "maximum number of series ({}) reached for a single query; returning partial results",
         max_series));
   }
+  // In label order, whatever order the scans found them in (segment by segment, from the
+  // cache, on two threads), so that what depends on the order (topk/bottomk among equal values)
+  // answers the same every time.
+  std::sort(series.begin(), series.end(),
+            [](const SeriesState& a, const SeriesState& b) { return a.labels < b.labels; });
 
   EvalValue out;
   if (absent) {
