@@ -50,10 +50,13 @@ TEST(SeriesCache, FindInsertExpire) {
   SeriesKey k = KeyOf({{"session.id", "s"}});
   EXPECT_FALSE(cache.Find(k, 0).has_value());
   Labels labels(std::vector<Label>{{"__name__", "x"}, {"session_id", "s"}});
-  cache.Insert(k, labels, 0);
-  ASSERT_TRUE(cache.Find(k, minute / 2).has_value());
-  EXPECT_EQ(*cache.Find(k, minute / 2), labels);
-  EXPECT_EQ(cache.Expire(minute), 0u);  // used at minute/2
+  const SeriesCache::Series inserted = cache.Insert(k, labels, 0);
+  ASSERT_NE(inserted.anchor, nullptr);
+  auto found = cache.Find(k, minute / 2);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->labels, labels);
+  EXPECT_EQ(found->anchor, inserted.anchor);  // one anchor per series
+  EXPECT_EQ(cache.Expire(minute), 0u);        // used at minute/2
   EXPECT_EQ(cache.Expire(2 * minute), 1u);
   EXPECT_EQ(cache.size(), 0u);
 }
