@@ -22,6 +22,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -58,10 +59,12 @@ class AnchorSlot {
 
   // Asks the CPU to fetch the target's memory ahead of its use. Any thread, no lock: it only
   // reads an address (possibly of a target being replaced) and never dereferences it.
-  void Prefetch() const {
+  // `bytes`: how much of the target is used.
+  void Prefetch(size_t bytes = 128) const {
     if (const void* target = hint_.load(std::memory_order_relaxed)) {
-      __builtin_prefetch(target, 1);
-      __builtin_prefetch(static_cast<const char*>(target) + 64, 1);
+      for (size_t offset = 0; offset < bytes; offset += 64) {
+        __builtin_prefetch(static_cast<const char*>(target) + offset, 1);
+      }
     }
   }
 

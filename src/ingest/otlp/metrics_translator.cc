@@ -117,15 +117,22 @@ class Translation {
         limits_(limits),
         now_ns_(now_ns),
         batch_(batch),
-        rejections_(rejections) {}
+        rejections_(rejections) {
+    names_.reserve(kMaxKnownNames);  // never reallocates: MetricName's references stay valid
+  }
 
   // Looks up the series of every gauge and sum point of the request in the series cache at
   // once (FindAll), in the order Metric() meets them. Translate calls it first when there is
   // a cache.
   void LookUpSeries(const ExportMetricsServiceRequest& request);
   // Starts a resource + scope: its labels and the part of series keys they contribute.
-  void BeginScope(std::vector<Label> common, const SeriesKeyHasher& scope_key) {
-    common_ = std::move(common);
+  // The labels are built when first needed: a request of known series needs none.
+  void BeginScope(const opentelemetry::proto::resource::v1::Resource& resource,
+                  const opentelemetry::proto::common::v1::InstrumentationScope& scope,
+                  const SeriesKeyHasher& scope_key) {
+    resource_ = &resource;
+    scope_ = &scope;
+    common_built_ = false;
     scope_key_ = scope_key;
   }
   void Metric(const pbm::Metric& metric);
@@ -180,7 +187,30 @@ class Translation {
   SeriesCache* series_;
   const TranslateLimits& limits_;
   int64_t now_ns_;
+  // The labels of the current resource + scope (Common() builds them once per scope).
+  const std::vector<Label>& Common() {
+    if (!common_built_) {
+      common_ = CommonLabels(*resource_, *scope_);
+      common_built_ = true;
+    }
+    return common_;
+  }
+  // PrometheusMetricName, remembered for the request (a request repeats a few metrics once
+  // per resource). The reference is valid until the next call.
+  const std::string& MetricName(const pbm::Metric& metric, OtlpMetricKind kind);
+
+  const opentelemetry::proto::resource::v1::Resource* resource_ = nullptr;
+  const opentelemetry::proto::common::v1::InstrumentationScope* scope_ = nullptr;
+  bool common_built_ = false;
   std::vector<Label> common_;
+  struct KnownName {
+    std::string_view otlp_name;  // into the request
+    std::string_view unit;
+    OtlpMetricKind kind;
+    std::string name;
+  };
+  static constexpr size_t kMaxKnownNames = 32;  // searched linearly
+  std::vector<KnownName> names_;
   SeriesKeyHasher scope_key_;
   // Series keys of the request's gauge and sum points and what the cache knew of them, in the
   // order of Metric() calls; next_lookup_ is where the next metric's points begin.
@@ -302,7 +332,7 @@ bool Translation::NumberSeries(const pbm::Metric& metric, const std::string& nam
     return true;
   }
   std::vector<Label> labels;
-  if (!PointLabels(common_, metric.name(), point.attributes(), index, &labels)) return false;
+  if (!PointLabels(Common(), metric.name(), point.attributes(), index, &labels)) return false;
   InsertSorted(&labels, {std::string(kMetricNameLabel), name});
   Labels built(std::move(labels));
   if (series_ != nullptr) {
@@ -311,6 +341,18 @@ bool Translation::NumberSeries(const pbm::Metric& metric, const std::string& nam
     *out = {std::move(built), nullptr};
   }
   return true;
+}
+
+const std::string& Translation::MetricName(const pbm::Metric& metric, OtlpMetricKind kind) {
+  for (const KnownName& known : names_) {
+    if (known.kind == kind && known.otlp_name == metric.name() && known.unit == metric.unit()) {
+      return known.name;
+    }
+  }
+  if (names_.size() >= kMaxKnownNames) names_.pop_back();
+  names_.push_back({metric.name(), metric.unit(), kind,
+                    PrometheusMetricName(metric.name(), metric.unit(), kind)});
+  return names_.back().name;
 }
 
 // The kind a gauge or sum metric's series are keyed and named by.
@@ -373,10 +415,10 @@ void Translation::Metric(const pbm::Metric& metric) {
       break;
     }
     case pbm::Metric::kHistogram:
-      Histogram(common_, metric);
+      Histogram(Common(), metric);
       break;
     case pbm::Metric::kSummary:
-      Summary(common_, metric);
+      Summary(Common(), metric);
       break;
     case pbm::Metric::kExponentialHistogram:
       rejections_->Add(metric.exponential_histogram().data_points_size(),
@@ -429,7 +471,7 @@ void Translation::NumberPoints(
     bool delta, size_t first_lookup) {
   const bool gauge = kind == OtlpMetricKind::kGauge;
   const bool monotonic = kind == OtlpMetricKind::kMonotonicSum;
-  std::string name = PrometheusMetricName(metric.name(), metric.unit(), kind);
+  const std::string& name = MetricName(metric, kind);
   int family =
       Family(metric, name, monotonic ? MetricType::kCounter : MetricType::kGauge, points.size());
   if (family < 0) return;
@@ -648,7 +690,7 @@ void MetricsTranslator::Translate(const ExportMetricsServiceRequest& request, in
       SeriesKeyHasher scope_key = resource_key;
       scope_key.Bytes(sm.scope().name());
       scope_key.Bytes(sm.scope().version());
-      t.BeginScope(CommonLabels(rm.resource(), sm.scope()), scope_key);
+      t.BeginScope(rm.resource(), sm.scope(), scope_key);
       for (const auto& metric : sm.metrics()) t.Metric(metric);
     }
   }

@@ -255,7 +255,7 @@ Result<AppendResult> Head::Append(const MetricBatch& batch) {
     const MetricSample& sample = batch.samples[i];
     if (sample.anchor != nullptr && sample.anchor->storage.Claim(owner_id_)) {
       items[i].slot = &sample.anchor->storage;
-      items[i].slot->Prefetch();  // used under the lock
+      items[i].slot->Prefetch(sizeof(MemSeries));  // used under the lock
     } else {
       items[i].series = GetOrCreate(sample.labels, &items[i].created);
     }
