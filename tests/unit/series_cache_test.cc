@@ -73,25 +73,25 @@ TEST(SeriesCache, FindAllAnswersLikeFindAcrossGrowth) {
   for (int i = 0; i < 2 * kKeys; ++i) keys.push_back(KeyOf({{"session.id", std::to_string(i)}}));
   for (int i = 0; i < kKeys; ++i) cache.Insert(keys[i], SessionLabels(i), 0);
   EXPECT_EQ(cache.size(), static_cast<size_t>(kKeys));
-  std::vector<SeriesCache::Lookup> found;
+  std::vector<std::optional<SeriesCache::Series>> found;
   cache.FindAll(keys, 1, &found);  // the first half known, the second not
   ASSERT_EQ(found.size(), keys.size());
   for (int i = 0; i < 2 * kKeys; ++i) {
     auto one = cache.Find(keys[i], 1);
-    ASSERT_EQ(found[i].found, i < kKeys) << i;
+    ASSERT_EQ(found[i].has_value(), i < kKeys) << i;
     ASSERT_EQ(one.has_value(), i < kKeys) << i;
     if (i >= kKeys) continue;
-    EXPECT_EQ(found[i].series.labels, SessionLabels(i));
-    EXPECT_EQ(found[i].series.anchor, one->anchor);
-    ASSERT_NE(found[i].series.anchor, nullptr);
+    EXPECT_EQ(found[i]->labels, SessionLabels(i));
+    EXPECT_EQ(found[i]->anchor, one->anchor);
+    ASSERT_NE(found[i]->anchor, nullptr);
   }
   // Keys repeated within one call each get the entry.
   std::vector<SeriesKey> twice = {keys[3], keys[3], keys[kKeys + 1]};
   cache.FindAll(twice, 1, &found);
   ASSERT_EQ(found.size(), 3u);
-  EXPECT_TRUE(found[0].found && found[1].found);
-  EXPECT_EQ(found[0].series.anchor, found[1].series.anchor);
-  EXPECT_FALSE(found[2].found);
+  EXPECT_TRUE(found[0].has_value() && found[1].has_value());
+  EXPECT_EQ(found[0]->anchor, found[1]->anchor);
+  EXPECT_FALSE(found[2].has_value());
 }
 
 TEST(SeriesCache, InsertKeepsAnExistingEntry) {
@@ -115,7 +115,7 @@ TEST(SeriesCache, ExpireKeepsTheEntriesStillInUse) {
   }
   std::vector<SeriesKey> odd;
   for (int i = 1; i < 1000; i += 2) odd.push_back(keys[i]);
-  std::vector<SeriesCache::Lookup> found;
+  std::vector<std::optional<SeriesCache::Series>> found;
   cache.FindAll(odd, minute, &found);  // marks the odd ones used
   EXPECT_EQ(cache.Expire(minute + minute / 2), 500u);
   EXPECT_EQ(cache.size(), 500u);
@@ -129,7 +129,7 @@ TEST(SeriesCache, ExpireKeepsTheEntriesStillInUse) {
   EXPECT_EQ(cache.Expire(10 * minute), 500u);
   EXPECT_EQ(cache.size(), 0u);
   cache.FindAll(odd, 10 * minute, &found);
-  for (const auto& f : found) EXPECT_FALSE(f.found);
+  for (const auto& f : found) EXPECT_FALSE(f.has_value());
   cache.Insert(keys[0], SessionLabels(0), 10 * minute);  // usable again once empty
   EXPECT_TRUE(cache.Find(keys[0], 10 * minute).has_value());
 }

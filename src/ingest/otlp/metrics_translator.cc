@@ -151,12 +151,12 @@ class Translation {
   void Emit(Labels labels, std::shared_ptr<SeriesAnchor> anchor, int64_t time_ns, double value,
             int64_t start_ns, int family);
   // The full labels (with __name__) of a number point's series and its anchor: from the series
-  // cache, or built, validated and cached (no anchor without a cache). False (and the point
-  // rejected) on a limit violation.
-  // `lookup` is the point's index into keys_/lookups_.
-  bool NumberSeries(const pbm::Metric& metric, const std::string& name,
-                    const pbm::NumberDataPoint& point, size_t index, size_t lookup,
-                    SeriesCache::Series* out);
+  // cache, or built, validated and cached (no anchor without a cache). Empty (and the point
+  // rejected) on a limit violation. `lookup` is the point's index into keys_/lookups_.
+  std::optional<SeriesCache::Series> NumberSeries(const pbm::Metric& metric,
+                                                  const std::string& name,
+                                                  const pbm::NumberDataPoint& point, size_t index,
+                                                  size_t lookup);
   // False (and all `points` rejected) unless the temporality is delta or cumulative.
   bool KnownTemporality(const pbm::Metric& metric, pbm::AggregationTemporality temporality,
                         int points) {
@@ -215,7 +215,7 @@ class Translation {
   // Series keys of the request's gauge and sum points and what the cache knew of them, in the
   // order of Metric() calls; next_lookup_ is where the next metric's points begin.
   std::vector<SeriesKey> keys_;
-  std::vector<SeriesCache::Lookup> lookups_;
+  std::vector<std::optional<SeriesCache::Series>> lookups_;
   size_t next_lookup_ = 0;
   DeltaToCumulative::Cumulative cumulative_;
   MetricBatch* batch_;
@@ -314,33 +314,29 @@ void Translation::Emit(std::vector<Label> labels, std::string_view name, int64_t
 
 void Translation::Emit(Labels labels, std::shared_ptr<SeriesAnchor> anchor, int64_t time_ns,
                        double value, int64_t start_ns, int family) {
-  MetricSample sample;
-  sample.labels = std::move(labels);
-  sample.anchor = std::move(anchor);
-  sample.timestamp_ms = time_ns / kNanosPerMilli;
-  sample.value = value;
-  sample.start_timestamp_ms = start_ns / kNanosPerMilli;
-  sample.family = static_cast<uint32_t>(family);
-  batch_->samples.push_back(std::move(sample));
+  // Built in place: a default-constructed Labels would touch the reference count shared by
+  // every empty Labels, a cache line all ingest threads would pass around.
+  batch_->samples.push_back(MetricSample{.labels = std::move(labels),
+                                         .timestamp_ms = time_ns / kNanosPerMilli,
+                                         .value = value,
+                                         .start_timestamp_ms = start_ns / kNanosPerMilli,
+                                         .family = static_cast<uint32_t>(family),
+                                         .anchor = std::move(anchor)});
 }
 
-bool Translation::NumberSeries(const pbm::Metric& metric, const std::string& name,
-                               const pbm::NumberDataPoint& point, size_t index, size_t lookup,
-                               SeriesCache::Series* out) {
-  if (series_ != nullptr && lookups_[lookup].found) {
-    *out = std::move(lookups_[lookup].series);
-    return true;
-  }
+std::optional<SeriesCache::Series> Translation::NumberSeries(const pbm::Metric& metric,
+                                                             const std::string& name,
+                                                             const pbm::NumberDataPoint& point,
+                                                             size_t index, size_t lookup) {
+  if (series_ != nullptr && lookups_[lookup].has_value()) return std::move(lookups_[lookup]);
   std::vector<Label> labels;
-  if (!PointLabels(Common(), metric.name(), point.attributes(), index, &labels)) return false;
+  if (!PointLabels(Common(), metric.name(), point.attributes(), index, &labels)) {
+    return std::nullopt;
+  }
   InsertSorted(&labels, {std::string(kMetricNameLabel), name});
   Labels built(std::move(labels));
-  if (series_ != nullptr) {
-    *out = series_->Insert(keys_[lookup], built, now_ns_);
-  } else {
-    *out = {std::move(built), nullptr};
-  }
-  return true;
+  if (series_ != nullptr) return series_->Insert(keys_[lookup], built, now_ns_);
+  return SeriesCache::Series{std::move(built), nullptr};
 }
 
 const std::string& Translation::MetricName(const pbm::Metric& metric, OtlpMetricKind kind) {
@@ -395,8 +391,8 @@ void Translation::LookUpSeries(const ExportMetricsServiceRequest& request) {
     }
   }
   series_->FindAll(keys_, now_ns_, &lookups_);
-  for (const SeriesCache::Lookup& lookup : lookups_) {
-    if (lookup.found) lookup.series.anchor->delta.Prefetch();
+  for (const auto& lookup : lookups_) {
+    if (lookup.has_value()) lookup->anchor->delta.Prefetch();
   }
 }
 
@@ -496,11 +492,10 @@ void Translation::NumberPoints(
     }
     // A gauge's start time means nothing; a sum's must not follow its time.
     const uint64_t start_ns = gauge ? 0 : p.start_time_unix_nano();
-    SeriesCache::Series series;
-    if (!CheckTime(metric.name(), i, start_ns, p.time_unix_nano(), !gauge) ||
-        !NumberSeries(metric, name, p, i, first_lookup + i, &series)) {
-      continue;
-    }
+    if (!CheckTime(metric.name(), i, start_ns, p.time_unix_nano(), !gauge)) continue;
+    std::optional<SeriesCache::Series> found = NumberSeries(metric, name, p, i, first_lookup + i);
+    if (!found.has_value()) continue;
+    SeriesCache::Series& series = *found;
     if (!delta || stale) {
       Emit(std::move(series.labels), std::move(series.anchor), p.time_unix_nano(), value, start_ns,
            family);

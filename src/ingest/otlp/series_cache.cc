@@ -145,9 +145,9 @@ void PrefetchShared(const void* object) {
 }  // namespace
 
 void SeriesCache::FindAll(std::span<const SeriesKey> raw_keys, int64_t now_ns,
-                          std::vector<Lookup>* out) {
+                          std::vector<std::optional<Series>>* out) {
   const size_t n = raw_keys.size();
-  out->assign(n, Lookup{});
+  out->assign(n, std::nullopt);  // (a default Labels would touch a shared reference count)
   std::vector<SeriesKey> keys(n);
   // Indices grouped by shard (counting sort).
   std::array<size_t, kShards + 1> starts{};
@@ -184,7 +184,7 @@ void SeriesCache::FindAll(std::span<const SeriesKey> raw_keys, int64_t now_ns,
       Slot* slot = hits[order[k]];
       if (slot == nullptr) continue;
       slot->used_ns = now_ns;
-      (*out)[order[k]] = Lookup{true, slot->series};
+      (*out)[order[k]].emplace(slot->series);
     }
   }
 }

@@ -63,15 +63,12 @@ class SeriesCache {
 
   // The series known under `key` (marked used at now_ns), if any.
   std::optional<Series> Find(const SeriesKey& key, int64_t now_ns);
-  // FindAll's answer for one key: `found` false for an unknown key.
-  struct Lookup {
-    bool found = false;
-    Series series;
-  };
-  // Find for every key of `keys` at once (*out resized to match): one lock per shard, and the
-  // memory of all entries fetched ahead, so the cache misses of a request's series overlap
-  // instead of following one another (the hot path: one call per request).
-  void FindAll(std::span<const SeriesKey> keys, int64_t now_ns, std::vector<Lookup>* out);
+  // Find for every key of `keys` at once (*out resized to match, empty for unknown keys): one
+  // lock per shard, and the memory of all entries fetched ahead, so the cache misses of a
+  // request's series overlap instead of following one another (the hot path: one call per
+  // request).
+  void FindAll(std::span<const SeriesKey> keys, int64_t now_ns,
+               std::vector<std::optional<Series>>* out);
   // The series known under `key`, or `labels` remembered under it with a new anchor (when
   // another request inserted the key first, its entry wins). Marked used at now_ns.
   Series Insert(const SeriesKey& key, const Labels& labels, int64_t now_ns);
