@@ -57,6 +57,10 @@ class AnchorSlot {
     target_ = std::move(target);
   }
 
+  // Whether the slot was never set. Any thread, no lock; a hint only: it may turn false at any
+  // moment (never back to true).
+  bool Unset() const { return hint_.load(std::memory_order_relaxed) == nullptr; }
+
   // Asks the CPU to fetch the target's memory ahead of its use. Any thread, no lock: it only
   // reads an address (possibly of a target being replaced) and never dereferences it.
   // `bytes`: how much of the target is used.

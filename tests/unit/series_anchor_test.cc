@@ -4,7 +4,9 @@
 // exporter entry expired or ended by a stale marker) is resolved again by labels.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 #include "export/prometheus/exposition_registry.h"
 #include "ingest/otlp/metrics_translator.h"
@@ -211,6 +213,77 @@ TEST(SeriesAnchor, SeriesCreatedAgainThroughAnAnchorIsInTheWal) {
   while (it->Next()) got.emplace_back(it->t(), it->v());
   std::vector<std::pair<int64_t, double>> want = {{kMinute, 1}, {two_hours + kMinute, 2}};
   EXPECT_EQ(got, want);
+}
+
+TEST(SeriesAnchor, ConcurrentAppendsAndTruncationsNeverWriteToARemovedSeries) {
+  // Two appenders share the anchors of 50 series while the head is truncated under them
+  // again and again. Afterwards every series is in the head once, holds only its own samples
+  // in order, and the last sample of each (appended after the truncations stopped) is there:
+  // a sample written into a series that had left the head would be lost.
+  tsdb::HeadOptions options;
+  options.out_of_order_window_ms = 1000 * kMinute;
+  tsdb::Head head(options, nullptr);
+  constexpr int kSeries = 50;
+  constexpr int kRounds = 400;
+  std::vector<Labels> labels;
+  std::vector<std::shared_ptr<SeriesAnchor>> anchors;
+  for (int i = 0; i < kSeries; ++i) {
+    labels.push_back(Cost("s" + std::to_string(i)));
+    anchors.push_back(std::make_shared<SeriesAnchor>());
+  }
+  auto value = [](int series, int64_t t) { return series * 1e9 + static_cast<double>(t); };
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> appended{0};  // the newest sample time appended
+  auto append = [&](int thread, int round) {
+    std::vector<MetricSample> samples;
+    const int64_t t = (round * 2 + thread + 1) * kMinute;
+    for (int i = 0; i < kSeries; ++i) {
+      samples.push_back(Sample(labels[i], anchors[i], t, value(i, t), t - kMinute / 2));
+    }
+    EXPECT_TRUE(head.Append(Batch(MetricType::kCounter, std::move(samples))).ok());
+    int64_t seen = appended.load();
+    while (seen < t && !appended.compare_exchange_weak(seen, t)) {
+    }
+  };
+  // Truncates everything appended so far: every series leaves the head, and the next samples
+  // (through the anchors) must create it again.
+  std::thread truncator([&] {
+    while (!stop.load()) {
+      head.Truncate(appended.load() + 1);
+      std::this_thread::yield();
+    }
+  });
+  std::vector<std::thread> appenders;
+  for (int thread = 0; thread < 2; ++thread) {
+    appenders.emplace_back([&, thread] {
+      for (int round = 0; round < kRounds; ++round) append(thread, round);
+    });
+  }
+  for (auto& a : appenders) a.join();
+  stop.store(true);
+  truncator.join();
+  const int64_t last = (kRounds * 2 + 1) * kMinute;  // after every truncation point used
+  EXPECT_GT(head.Stats().series_removed, 0u);
+  ASSERT_GT(last, head.min_valid_time());
+  {
+    std::vector<MetricSample> samples;
+    for (int i = 0; i < kSeries; ++i) samples.push_back(Sample(labels[i], anchors[i], last, 1));
+    ASSERT_TRUE(head.Append(Batch(MetricType::kGauge, std::move(samples))).ok());
+  }
+  EXPECT_EQ(head.Stats().series, static_cast<uint64_t>(kSeries));
+  for (int i = 0; i < kSeries; ++i) {
+    auto got = ReadSeries(head, "s" + std::to_string(i));
+    ASSERT_FALSE(got.empty()) << i;
+    EXPECT_EQ(got.back(), std::make_pair(last, 1.0)) << i;
+    for (size_t k = 0; k + 1 < got.size(); ++k) {
+      ASSERT_LT(got[k].first, got[k + 1].first) << i;
+      // Its own samples only (or a start-time zero).
+      if (got[k].second != 0) {
+        ASSERT_EQ(got[k].second, value(i, got[k].first)) << i;
+      }
+    }
+    EXPECT_FALSE(anchors[i]->storage.Get<tsdb::MemSeries>()->removed);
+  }
 }
 
 // ---- exporter ---------------------------------------------------------------------------

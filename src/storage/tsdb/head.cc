@@ -245,6 +245,9 @@ Result<AppendResult> Head::Append(const MetricBatch& batch) {
   struct Item {
     MemSeries* series = nullptr;
     AnchorSlot* slot = nullptr;  // resolved under the append lock
+    // An anchored series looked up before the lock because its slot was still unset (so that
+    // new series are created outside the lock, as unanchored ones are).
+    std::shared_ptr<MemSeries> fresh;
     bool created = false;
   };
   std::vector<Item> items(batch.samples.size());
@@ -255,7 +258,11 @@ Result<AppendResult> Head::Append(const MetricBatch& batch) {
     const MetricSample& sample = batch.samples[i];
     if (sample.anchor != nullptr && sample.anchor->storage.Claim(owner_id_)) {
       items[i].slot = &sample.anchor->storage;
-      items[i].slot->Prefetch(sizeof(MemSeries));  // used under the lock
+      if (items[i].slot->Unset()) {
+        items[i].fresh = GetOrCreateShared(sample.labels, &items[i].created);
+      } else {
+        items[i].slot->Prefetch(sizeof(MemSeries));  // used under the lock
+      }
     } else {
       items[i].series = GetOrCreate(sample.labels, &items[i].created);
     }
@@ -276,17 +283,28 @@ Result<AppendResult> Head::Append(const MetricBatch& batch) {
   const bool truncated = truncations_.load(std::memory_order_relaxed) != truncations;
   for (size_t i = 0; i < items.size(); ++i) {
     Item& item = items[i];
+    bool created_again = false;
     if (item.slot != nullptr) {
+      // Set meanwhile (by an earlier sample or batch) and not removed: the live series of
+      // these labels, the same as `fresh` unless a Truncate ran.
       MemSeries* s = item.slot->Get<MemSeries>();
       if (s == nullptr || s->removed) {
-        auto series = GetOrCreateShared(batch.samples[i].labels, &item.created);
+        std::shared_ptr<MemSeries> series;
+        if (item.fresh != nullptr && !truncated) {
+          series = std::move(item.fresh);
+        } else {
+          series = GetOrCreateShared(batch.samples[i].labels, &created_again);
+        }
         s = series.get();
         item.slot->Set(std::move(series));
       }
       item.series = s;
     } else if (truncated) {
-      item.series = GetOrCreate(batch.samples[i].labels, &item.created);
+      item.series = GetOrCreate(batch.samples[i].labels, &created_again);
     }
+    // A series this batch created before the lock keeps its start-time zero when looked up
+    // again.
+    item.created = item.created || created_again;
   }
   const uint64_t epoch = ++epoch_;
   const int64_t min_valid = min_valid_t_.load(std::memory_order_relaxed);
