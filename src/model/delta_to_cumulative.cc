@@ -5,12 +5,22 @@
 namespace otelite {
 
 DeltaToCumulative::Outcome DeltaToCumulative::Add(const Labels& key, const Point& point,
-                                                  int64_t now_ns, Cumulative* out) {
+                                                  int64_t now_ns, Cumulative* out,
+                                                  AnchorSlot* slot) {
   Shard& shard = shards_[key.Hash() % kShards];
   std::lock_guard lock(shard.mu);
-  auto [it, inserted] = shard.series.try_emplace(key);
-  State& s = it->second;
-  bool restart = inserted || s.layout != point.layout || s.values.size() != point.values.size();
+  if (slot != nullptr && !slot->Claim(owner_id_)) slot = nullptr;
+  State* state = slot != nullptr ? slot->Get<State>() : nullptr;
+  bool inserted = false;
+  if (state == nullptr || state->dead) {
+    auto [it, fresh] = shard.series.try_emplace(key);
+    if (fresh) it->second = std::make_shared<State>();
+    inserted = fresh;
+    state = it->second.get();
+    if (slot != nullptr) slot->Set(it->second);
+  }
+  State& s = *state;
+  bool restart = inserted || s.layout != point.layout || s.count != point.values.size();
   if (!restart && point.start_ns == s.last_start_ns && point.end_ns == s.last_end_ns) {
     s.updated_wall_ns = now_ns;
     return Outcome::kDuplicate;
@@ -18,11 +28,12 @@ DeltaToCumulative::Outcome DeltaToCumulative::Add(const Labels& key, const Point
   if (restart) {
     s.start_ns = point.start_ns != 0 ? point.start_ns : point.end_ns;
     s.layout = point.layout;
-    s.values.assign(point.values.begin(), point.values.end());
+    s.Assign(point.values);
     s.last_start_ns = point.start_ns;
     s.last_end_ns = point.end_ns;
   } else {
-    for (size_t i = 0; i < s.values.size(); ++i) s.values[i] += point.values[i];
+    std::span<double> values = s.Values();
+    for (size_t i = 0; i < values.size(); ++i) values[i] += point.values[i];
     if (point.end_ns > s.last_end_ns) {
       s.last_start_ns = point.start_ns;
       s.last_end_ns = point.end_ns;
@@ -33,7 +44,8 @@ DeltaToCumulative::Outcome DeltaToCumulative::Add(const Labels& key, const Point
   s.updated_wall_ns = now_ns;
   out->start_ns = s.start_ns;
   out->timestamp_ns = s.last_end_ns;
-  out->values.assign(s.values.begin(), s.values.end());  // reuses the caller's capacity
+  const std::span<const double> values = s.Values();
+  out->values.assign(values.begin(), values.end());  // reuses the caller's capacity
   return Outcome::kAccepted;
 }
 
@@ -43,8 +55,11 @@ size_t DeltaToCumulative::Expire(int64_t now_ns) {
   size_t removed = 0;
   for (auto& shard : shards_) {
     std::lock_guard lock(shard.mu);
-    removed += std::erase_if(shard.series,
-                             [cutoff](const auto& kv) { return kv.second.updated_wall_ns < cutoff; });
+    removed += std::erase_if(shard.series, [cutoff](const auto& kv) {
+      if (kv.second->updated_wall_ns >= cutoff) return false;
+      kv.second->dead = true;  // anchor slots holding it resolve the series again
+      return true;
+    });
   }
   return removed;
 }

@@ -7,11 +7,16 @@
 //     latest timestamp, so totals stay true;
 //   - a histogram whose bucket bounds change starts a new cumulative series at that point;
 //   - state for series idle longer than `idle_expiry` is dropped by Expire().
+// A caller that keeps a SeriesAnchor per series passes its `delta` slot: the state is then found
+// through the slot instead of by a hash lookup of the labels (model/series_anchor.h; the slot
+// is used under the shard lock of the labels, and state dropped by Expire is marked dead, so
+// the slot is re-resolved by labels and the result is the same as without it).
 // Thread-safe (sharded locks).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <unordered_map>
@@ -19,6 +24,7 @@
 
 #include "core/labels.h"
 #include "core/units.h"
+#include "model/series_anchor.h"
 
 namespace otelite {
 
@@ -42,11 +48,15 @@ class DeltaToCumulative {
     std::vector<double> values;
   };
 
-  explicit DeltaToCumulative(Duration idle_expiry) : idle_expiry_(idle_expiry) {}
+  explicit DeltaToCumulative(Duration idle_expiry)
+      : idle_expiry_(idle_expiry), owner_id_(AnchorSlot::NewOwnerId()) {}
 
   // Adds `point` to the series `key` and writes the resulting cumulative state to *out
-  // (untouched for kDuplicate). `now_ns` is the wall clock used for expiry.
-  Outcome Add(const Labels& key, const Point& point, int64_t now_ns, Cumulative* out);
+  // (untouched for kDuplicate). `now_ns` is the wall clock used for expiry. `slot` (may be
+  // null) is the delta slot of the series' anchor; every call with a slot must pass the same
+  // `key` for it.
+  Outcome Add(const Labels& key, const Point& point, int64_t now_ns, Cumulative* out,
+              AnchorSlot* slot = nullptr);
 
   // Drops state of series not updated since now_ns - idle_expiry. Returns how many.
   size_t Expire(int64_t now_ns);
@@ -59,15 +69,33 @@ class DeltaToCumulative {
     int64_t last_end_ns = 0;
     int64_t updated_wall_ns = 0;
     uint64_t layout = 0;
-    std::vector<double> values;
+    bool dead = false;  // dropped by Expire (anchor slots may still hold it)
+    // The running values: a number's one value inline (no second allocation to miss in the
+    // cache), a histogram's several in a vector.
+    size_t count = 0;
+    double single = 0;
+    std::vector<double> several;
+    std::span<double> Values() {
+      return count == 1 ? std::span<double>(&single, 1) : std::span<double>(several);
+    }
+    void Assign(std::span<const double> values) {
+      count = values.size();
+      if (count == 1) {
+        single = values[0];
+      } else {
+        several.assign(values.begin(), values.end());
+      }
+    }
   };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<Labels, State, LabelsHash> series;
+    // Shared with anchor slots (held under `mu` only).
+    std::unordered_map<Labels, std::shared_ptr<State>, LabelsHash> series;
   };
   static constexpr size_t kShards = 16;
 
   Duration idle_expiry_;
+  const uint64_t owner_id_;
   std::array<Shard, kShards> shards_;
 };
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/labels.h"
+#include "model/series_anchor.h"
 
 namespace otelite {
 
@@ -31,6 +32,9 @@ struct MetricSample {
   // sample there when it first sees the series (created-timestamp zero).
   int64_t start_timestamp_ms = 0;
   uint32_t family = 0;  // index into MetricBatch::families
+  // The series' anchor when the producer keeps one (model/series_anchor.h), else null: every
+  // sample with the same anchor has the same labels.
+  std::shared_ptr<SeriesAnchor> anchor = nullptr;
 };
 
 struct MetricBatch {

@@ -50,12 +50,88 @@ TEST(SeriesCache, FindInsertExpire) {
   SeriesKey k = KeyOf({{"session.id", "s"}});
   EXPECT_FALSE(cache.Find(k, 0).has_value());
   Labels labels(std::vector<Label>{{"__name__", "x"}, {"session_id", "s"}});
-  cache.Insert(k, labels, 0);
-  ASSERT_TRUE(cache.Find(k, minute / 2).has_value());
-  EXPECT_EQ(*cache.Find(k, minute / 2), labels);
-  EXPECT_EQ(cache.Expire(minute), 0u);  // used at minute/2
+  const SeriesCache::Series inserted = cache.Insert(k, labels, 0);
+  ASSERT_NE(inserted.anchor, nullptr);
+  auto found = cache.Find(k, minute / 2);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->labels, labels);
+  EXPECT_EQ(found->anchor, inserted.anchor);  // one anchor per series
+  EXPECT_EQ(cache.Expire(minute), 0u);        // used at minute/2
   EXPECT_EQ(cache.Expire(2 * minute), 1u);
   EXPECT_EQ(cache.size(), 0u);
+}
+
+Labels SessionLabels(int i) {
+  return Labels(std::vector<Label>{{"__name__", "x"}, {"session_id", "s" + std::to_string(i)}});
+}
+
+TEST(SeriesCache, FindAllAnswersLikeFindAcrossGrowth) {
+  SeriesCache cache(std::chrono::minutes(1));
+  // Enough keys to grow every shard's table several times.
+  constexpr int kKeys = 5000;
+  std::vector<SeriesKey> keys;
+  for (int i = 0; i < 2 * kKeys; ++i) keys.push_back(KeyOf({{"session.id", std::to_string(i)}}));
+  for (int i = 0; i < kKeys; ++i) cache.Insert(keys[i], SessionLabels(i), 0);
+  EXPECT_EQ(cache.size(), static_cast<size_t>(kKeys));
+  std::vector<std::optional<SeriesCache::Series>> found;
+  cache.FindAll(keys, 1, &found);  // the first half known, the second not
+  ASSERT_EQ(found.size(), keys.size());
+  for (int i = 0; i < 2 * kKeys; ++i) {
+    auto one = cache.Find(keys[i], 1);
+    ASSERT_EQ(found[i].has_value(), i < kKeys) << i;
+    ASSERT_EQ(one.has_value(), i < kKeys) << i;
+    if (i >= kKeys) continue;
+    EXPECT_EQ(found[i]->labels, SessionLabels(i));
+    EXPECT_EQ(found[i]->anchor, one->anchor);
+    ASSERT_NE(found[i]->anchor, nullptr);
+  }
+  // Keys repeated within one call each get the entry.
+  std::vector<SeriesKey> twice = {keys[3], keys[3], keys[kKeys + 1]};
+  cache.FindAll(twice, 1, &found);
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_TRUE(found[0].has_value() && found[1].has_value());
+  EXPECT_EQ(found[0]->anchor, found[1]->anchor);
+  EXPECT_FALSE(found[2].has_value());
+}
+
+TEST(SeriesCache, InsertKeepsAnExistingEntry) {
+  // Two requests that both missed a new series: the second insert gets the first's entry, so
+  // every sample of the series carries one anchor.
+  SeriesCache cache(std::chrono::minutes(1));
+  const SeriesKey k = KeyOf({{"session.id", "s"}});
+  const SeriesCache::Series first = cache.Insert(k, SessionLabels(1), 0);
+  const SeriesCache::Series second = cache.Insert(k, SessionLabels(1), 5);
+  EXPECT_EQ(second.anchor, first.anchor);
+  EXPECT_EQ(cache.size(), 1u);
+}
+
+TEST(SeriesCache, ExpireKeepsTheEntriesStillInUse) {
+  SeriesCache cache(std::chrono::minutes(1));
+  const int64_t minute = 60'000'000'000LL;
+  std::vector<SeriesKey> keys;
+  for (int i = 0; i < 1000; ++i) {
+    keys.push_back(KeyOf({{"session.id", std::to_string(i)}}));
+    cache.Insert(keys.back(), SessionLabels(i), 0);
+  }
+  std::vector<SeriesKey> odd;
+  for (int i = 1; i < 1000; i += 2) odd.push_back(keys[i]);
+  std::vector<std::optional<SeriesCache::Series>> found;
+  cache.FindAll(odd, minute, &found);  // marks the odd ones used
+  EXPECT_EQ(cache.Expire(minute + minute / 2), 500u);
+  EXPECT_EQ(cache.size(), 500u);
+  for (int i = 0; i < 1000; ++i) {
+    auto hit = cache.Find(keys[i], minute + minute / 2);
+    ASSERT_EQ(hit.has_value(), i % 2 == 1) << i;
+    if (hit) {
+      EXPECT_EQ(hit->labels, SessionLabels(i));
+    }
+  }
+  EXPECT_EQ(cache.Expire(10 * minute), 500u);
+  EXPECT_EQ(cache.size(), 0u);
+  cache.FindAll(odd, 10 * minute, &found);
+  for (const auto& f : found) EXPECT_FALSE(f.has_value());
+  cache.Insert(keys[0], SessionLabels(0), 10 * minute);  // usable again once empty
+  EXPECT_TRUE(cache.Find(keys[0], 10 * minute).has_value());
 }
 
 TEST(SeriesCache, CachedTranslationEqualsUncached) {

@@ -14,9 +14,20 @@ size_t ShardOf(uint64_t hash, size_t shard_count) {
   return static_cast<size_t>((hash ^ (hash >> 32)) % shard_count);
 }
 
+// Whether the labels hold a __name__. It sorts after upper-case names and before lower-case
+// ones, so it is usually the first label: checked before a binary search.
+bool HasMetricName(const Labels& labels) {
+  const auto& items = labels.items();
+  if (!items.empty() && items.front().name == kMetricNameLabel) {
+    return !items.front().value.empty();
+  }
+  return !labels.Get(kMetricNameLabel).empty();
+}
+
 }  // namespace
 
-ExpositionRegistry::ExpositionRegistry(Duration expiration) : expiration_ms_(expiration.count()) {}
+ExpositionRegistry::ExpositionRegistry(Duration expiration)
+    : expiration_ms_(expiration.count()), owner_id_(AnchorSlot::NewOwnerId()) {}
 
 Status ExpositionRegistry::AppendMetrics(const MetricBatch& batch) {
   return AppendMetricsAt(batch, NowUnixMillis());
@@ -30,7 +41,7 @@ Status ExpositionRegistry::AppendMetricsAt(const MetricBatch& batch, int64_t now
                                      std::to_string(sample.family) + " out of range (batch has " +
                                      std::to_string(batch.families.size()) + " families)");
     }
-    if (sample.labels.Get(kMetricNameLabel).empty()) {
+    if (!HasMetricName(sample.labels)) {
       return Status::InvalidArgument("sample " + sample.labels.ToString() + ": no __name__ label");
     }
   }
@@ -43,6 +54,7 @@ Status ExpositionRegistry::AppendMetricsAt(const MetricBatch& batch, int64_t now
   std::vector<uint64_t> hashes(n);
   std::array<size_t, kShardCount + 1> starts{};
   for (size_t i = 0; i < n; ++i) {
+    if (batch.samples[i].anchor != nullptr) batch.samples[i].anchor->exporter.Prefetch();
     hashes[i] = batch.samples[i].labels.Hash();
     ++starts[ShardOf(hashes[i], kShardCount) + 1];
   }
@@ -91,25 +103,52 @@ std::vector<uint32_t> ExpositionRegistry::InternFamilies(const MetricBatch& batc
 
 void ExpositionRegistry::ApplySample(Shard& shard, uint64_t hash, const MetricSample& sample,
                                      uint32_t family_id, int64_t now_ms) {
-  auto [begin, end] = shard.series.equal_range(hash);
-  for (auto it = begin; it != end; ++it) {
-    Series& series = it->second;
-    if (series.labels != sample.labels) continue;
-    // An expired series counts as gone even before Expire() dropped it.
-    if (sample.timestamp_ms < series.timestamp_ms && !Expired(series, now_ms)) return;
-    if (IsStaleNaN(sample.value)) {
-      shard.series.erase(it);
+  AnchorSlot* slot = nullptr;
+  if (sample.anchor != nullptr && sample.anchor->exporter.Claim(owner_id_)) {
+    slot = &sample.anchor->exporter;
+    if (Series* series = slot->Get<Series>(); series != nullptr && !series->removed) {
+      if (!Update(*series, sample, family_id, now_ms)) Erase(shard, hash, series);
       return;
     }
-    series.value = sample.value;
-    series.timestamp_ms = sample.timestamp_ms;
-    series.updated_ms = now_ms;
-    series.family_id = family_id;
+  }
+  auto [begin, end] = shard.series.equal_range(hash);
+  for (auto it = begin; it != end; ++it) {
+    Series& series = *it->second;
+    if (series.labels != sample.labels) continue;
+    if (slot != nullptr) slot->Set(it->second);
+    if (!Update(series, sample, family_id, now_ms)) {
+      series.removed = true;
+      shard.series.erase(it);
+    }
     return;
   }
   if (IsStaleNaN(sample.value)) return;
-  shard.series.emplace(hash,
-                       Series{sample.labels, sample.value, sample.timestamp_ms, now_ms, family_id});
+  auto series = std::make_shared<Series>(
+      Series{sample.labels, sample.value, sample.timestamp_ms, now_ms, family_id});
+  if (slot != nullptr) slot->Set(series);
+  shard.series.emplace(hash, std::move(series));
+}
+
+bool ExpositionRegistry::Update(Series& series, const MetricSample& sample, uint32_t family_id,
+                                int64_t now_ms) {
+  // An expired series counts as gone even before Expire() dropped it.
+  if (sample.timestamp_ms < series.timestamp_ms && !Expired(series, now_ms)) return true;
+  if (IsStaleNaN(sample.value)) return false;
+  series.value = sample.value;
+  series.timestamp_ms = sample.timestamp_ms;
+  series.updated_ms = now_ms;
+  series.family_id = family_id;
+  return true;
+}
+
+void ExpositionRegistry::Erase(Shard& shard, uint64_t hash, const Series* series) {
+  auto [begin, end] = shard.series.equal_range(hash);
+  for (auto it = begin; it != end; ++it) {
+    if (it->second.get() != series) continue;
+    it->second->removed = true;
+    shard.series.erase(it);
+    return;
+  }
 }
 
 bool ExpositionRegistry::Expired(const Series& series, int64_t now_ms) const {
@@ -122,8 +161,9 @@ size_t ExpositionRegistry::Expire(int64_t now_ms, std::vector<Labels>* expired) 
   for (Shard& shard : shards_) {
     std::lock_guard<std::mutex> lock(shard.mu);
     for (auto it = shard.series.begin(); it != shard.series.end();) {
-      if (Expired(it->second, now_ms)) {
-        if (expired != nullptr) expired->push_back(it->second.labels);
+      if (Expired(*it->second, now_ms)) {
+        if (expired != nullptr) expired->push_back(it->second->labels);
+        it->second->removed = true;
         it = shard.series.erase(it);
         ++dropped;
       } else {
@@ -150,7 +190,8 @@ MetricBatch ExpositionRegistry::Snapshot(int64_t now_ms) const {
   for (const Shard& shard : shards_) {
     std::lock_guard<std::mutex> lock(shard.mu);
     batch.samples.reserve(batch.samples.size() + shard.series.size());
-    for (const auto& [hash, series] : shard.series) {
+    for (const auto& [hash, entry] : shard.series) {
+      const Series& series = *entry;
       if (Expired(series, now_ms)) continue;
       batch.samples.push_back(MetricSample{.labels = series.labels,
                                            .timestamp_ms = series.timestamp_ms,

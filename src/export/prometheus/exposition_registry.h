@@ -14,12 +14,18 @@
 //  - Thread-safe. Series live in shards with a mutex each; appends lock one shard at a
 //    time, and exposition copies a shard out under its lock and formats outside any lock,
 //    so a scrape never holds up ingest for longer than one shard copy.
+//  - Series references (model/series_anchor.h): a sample whose anchor's `exporter` slot this
+//    registry owns finds its entry through the slot (under the shard lock of its labels' hash)
+//    instead of a lookup by labels. Entries are shared with the slots; an entry leaving the
+//    table (stale marker, Expire) is marked removed under the shard lock, and a slot holding a
+//    removed entry is resolved again by labels, so an update never goes to a dropped entry.
 #pragma once
 
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -72,14 +78,16 @@ class ExpositionRegistry : public MetricAppender {
     Labels labels;
     double value;
     int64_t timestamp_ms;
-    int64_t updated_ms;  // wall time of the last accepted update
-    uint32_t family_id;  // index into families_
+    int64_t updated_ms;    // wall time of the last accepted update
+    uint32_t family_id;    // index into families_
+    bool removed = false;  // left the table (anchor slots may still hold it)
   };
 
   struct Shard {
     mutable std::mutex mu;
-    // Keyed by Labels::Hash(); collisions are told apart by comparing the labels.
-    std::unordered_multimap<uint64_t, Series> series;
+    // Keyed by Labels::Hash(); collisions are told apart by comparing the labels. Entries are
+    // shared with anchor slots.
+    std::unordered_multimap<uint64_t, std::shared_ptr<Series>> series;
   };
 
   // Returns the family ids of `batch.families`, registering new names and replacing
@@ -87,9 +95,14 @@ class ExpositionRegistry : public MetricAppender {
   std::vector<uint32_t> InternFamilies(const MetricBatch& batch);
   void ApplySample(Shard& shard, uint64_t hash, const MetricSample& sample, uint32_t family_id,
                    int64_t now_ms);
+  // Applies the sample to `series`, found in the table; false when a stale marker means the
+  // series must leave the table (the caller erases it).
+  bool Update(Series& series, const MetricSample& sample, uint32_t family_id, int64_t now_ms);
+  void Erase(Shard& shard, uint64_t hash, const Series* series);
   bool Expired(const Series& series, int64_t now_ms) const;
 
   const int64_t expiration_ms_;
+  const uint64_t owner_id_;  // for anchor slots
   std::array<Shard, kShardCount> shards_;
 
   mutable std::mutex families_mu_;      // never held together with a shard lock

@@ -1,11 +1,11 @@
 #include "ingest/otlp/metrics_translator.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "core/float_format.h"
 #include "ingest/otlp/attributes.h"
@@ -53,8 +53,9 @@ void AddAttributeLabels(const google::protobuf::RepeatedPtrField<KeyValue>& attr
 }
 
 // Labels shared by every point of one resource + scope.
-std::vector<Label> CommonLabels(const opentelemetry::proto::resource::v1::Resource& resource,
-                                const opentelemetry::proto::common::v1::InstrumentationScope& scope) {
+std::vector<Label> CommonLabels(
+    const opentelemetry::proto::resource::v1::Resource& resource,
+    const opentelemetry::proto::common::v1::InstrumentationScope& scope) {
   std::vector<Label> labels;
   AddAttributeLabels(resource.attributes(), &labels);
   std::string service_name, service_namespace, instance;
@@ -111,12 +112,27 @@ class Translation {
  public:
   Translation(DeltaToCumulative* accumulator, SeriesCache* series, const TranslateLimits& limits,
               int64_t now_ns, MetricBatch* batch, Rejections* rejections)
-      : accumulator_(accumulator), series_(series), limits_(limits), now_ns_(now_ns),
-        batch_(batch), rejections_(rejections) {}
+      : accumulator_(accumulator),
+        series_(series),
+        limits_(limits),
+        now_ns_(now_ns),
+        batch_(batch),
+        rejections_(rejections) {
+    names_.reserve(kMaxKnownNames);  // never reallocates: MetricName's references stay valid
+  }
 
+  // Looks up the series of every gauge and sum point of the request in the series cache at
+  // once (FindAll), in the order Metric() meets them. Translate calls it first when there is
+  // a cache.
+  void LookUpSeries(const ExportMetricsServiceRequest& request);
   // Starts a resource + scope: its labels and the part of series keys they contribute.
-  void BeginScope(std::vector<Label> common, const SeriesKeyHasher& scope_key) {
-    common_ = std::move(common);
+  // The labels are built when first needed: a request of known series needs none.
+  void BeginScope(const opentelemetry::proto::resource::v1::Resource& resource,
+                  const opentelemetry::proto::common::v1::InstrumentationScope& scope,
+                  const SeriesKeyHasher& scope_key) {
+    resource_ = &resource;
+    scope_ = &scope;
+    common_built_ = false;
     scope_key_ = scope_key;
   }
   void Metric(const pbm::Metric& metric);
@@ -132,11 +148,15 @@ class Translation {
                  bool require_order);
   void Emit(std::vector<Label> labels, std::string_view name, int64_t time_ns, double value,
             int64_t start_ns, int family);
-  void Emit(Labels labels, int64_t time_ns, double value, int64_t start_ns, int family);
-  // The full labels (with __name__) of a number point's series: from the series cache, or
-  // built, validated and cached. False (and the point rejected) on a limit violation.
-  bool NumberSeries(const pbm::Metric& metric, OtlpMetricKind kind, const std::string& name,
-                    const pbm::NumberDataPoint& point, size_t index, Labels* out);
+  void Emit(Labels labels, std::shared_ptr<SeriesAnchor> anchor, int64_t time_ns, double value,
+            int64_t start_ns, int family);
+  // The full labels (with __name__) of a number point's series and its anchor: from the series
+  // cache, or built, validated and cached (no anchor without a cache). Empty (and the point
+  // rejected) on a limit violation. `lookup` is the point's index into keys_/lookups_.
+  std::optional<SeriesCache::Series> NumberSeries(const pbm::Metric& metric,
+                                                  const std::string& name,
+                                                  const pbm::NumberDataPoint& point, size_t index,
+                                                  size_t lookup);
   // False (and all `points` rejected) unless the temporality is delta or cumulative.
   bool KnownTemporality(const pbm::Metric& metric, pbm::AggregationTemporality temporality,
                         int points) {
@@ -153,12 +173,13 @@ class Translation {
     rejections_->Add(1, fmt::format("metric '{}' data point {}: {}", metric_name, index, why));
   }
 
-  void Gauge(const pbm::Metric& metric);
-  void Sum(const pbm::Metric& metric);
-  // Gauges and sums: one series per point, delta sums accumulated into cumulative ones.
+  void Gauge(const pbm::Metric& metric, size_t first_lookup);
+  void Sum(const pbm::Metric& metric, size_t first_lookup);
+  // Gauges and sums: one series per point, delta sums accumulated into cumulative ones. The
+  // points' keys and cache lookups start at index `first_lookup`.
   void NumberPoints(const pbm::Metric& metric,
                     const google::protobuf::RepeatedPtrField<pbm::NumberDataPoint>& points,
-                    OtlpMetricKind kind, bool delta);
+                    OtlpMetricKind kind, bool delta, size_t first_lookup);
   void Histogram(const std::vector<Label>& common, const pbm::Metric& metric);
   void Summary(const std::vector<Label>& common, const pbm::Metric& metric);
 
@@ -166,8 +187,36 @@ class Translation {
   SeriesCache* series_;
   const TranslateLimits& limits_;
   int64_t now_ns_;
+  // The labels of the current resource + scope (Common() builds them once per scope).
+  const std::vector<Label>& Common() {
+    if (!common_built_) {
+      common_ = CommonLabels(*resource_, *scope_);
+      common_built_ = true;
+    }
+    return common_;
+  }
+  // PrometheusMetricName, remembered for the request (a request repeats a few metrics once
+  // per resource). The reference is valid until the next call.
+  const std::string& MetricName(const pbm::Metric& metric, OtlpMetricKind kind);
+
+  const opentelemetry::proto::resource::v1::Resource* resource_ = nullptr;
+  const opentelemetry::proto::common::v1::InstrumentationScope* scope_ = nullptr;
+  bool common_built_ = false;
   std::vector<Label> common_;
+  struct KnownName {
+    std::string_view otlp_name;  // into the request
+    std::string_view unit;
+    OtlpMetricKind kind;
+    std::string name;
+  };
+  static constexpr size_t kMaxKnownNames = 32;  // searched linearly
+  std::vector<KnownName> names_;
   SeriesKeyHasher scope_key_;
+  // Series keys of the request's gauge and sum points and what the cache knew of them, in the
+  // order of Metric() calls; next_lookup_ is where the next metric's points begin.
+  std::vector<SeriesKey> keys_;
+  std::vector<std::optional<SeriesCache::Series>> lookups_;
+  size_t next_lookup_ = 0;
   DeltaToCumulative::Cumulative cumulative_;
   MetricBatch* batch_;
   Rejections* rejections_;
@@ -195,8 +244,8 @@ bool Translation::PointLabels(const std::vector<Label>& common, const std::strin
                               const google::protobuf::RepeatedPtrField<KeyValue>& attributes,
                               size_t index, std::vector<Label>* out) {
   if (attributes.size() > limits_.max_attributes) {
-    Reject(metric_name, index, fmt::format("{} attributes, limit is {}", attributes.size(),
-                                           limits_.max_attributes));
+    Reject(metric_name, index,
+           fmt::format("{} attributes, limit is {}", attributes.size(), limits_.max_attributes));
     return false;
   }
   std::vector<Label> point;
@@ -216,8 +265,9 @@ bool Translation::PointLabels(const std::vector<Label>& common, const std::strin
   }
   for (const auto& l : *out) {
     if (l.value.size() > limits_.max_label_value_bytes) {
-      Reject(metric_name, index, fmt::format("label '{}' value is {} bytes, limit is {}", l.name,
-                                             l.value.size(), limits_.max_label_value_bytes));
+      Reject(metric_name, index,
+             fmt::format("label '{}' value is {} bytes, limit is {}", l.name, l.value.size(),
+                         limits_.max_label_value_bytes));
       return false;
     }
     if (!IsValidUtf8(l.value)) {
@@ -262,46 +312,110 @@ void Translation::Emit(std::vector<Label> labels, std::string_view name, int64_t
   batch_->samples.push_back(std::move(sample));
 }
 
-void Translation::Emit(Labels labels, int64_t time_ns, double value, int64_t start_ns,
-                       int family) {
-  MetricSample sample;
-  sample.labels = std::move(labels);
-  sample.timestamp_ms = time_ns / kNanosPerMilli;
-  sample.value = value;
-  sample.start_timestamp_ms = start_ns / kNanosPerMilli;
-  sample.family = static_cast<uint32_t>(family);
-  batch_->samples.push_back(std::move(sample));
+void Translation::Emit(Labels labels, std::shared_ptr<SeriesAnchor> anchor, int64_t time_ns,
+                       double value, int64_t start_ns, int family) {
+  // Built in place: a default-constructed Labels would touch the reference count shared by
+  // every empty Labels, a cache line all ingest threads would pass around.
+  batch_->samples.push_back(MetricSample{.labels = std::move(labels),
+                                         .timestamp_ms = time_ns / kNanosPerMilli,
+                                         .value = value,
+                                         .start_timestamp_ms = start_ns / kNanosPerMilli,
+                                         .family = static_cast<uint32_t>(family),
+                                         .anchor = std::move(anchor)});
 }
 
-bool Translation::NumberSeries(const pbm::Metric& metric, OtlpMetricKind kind,
-                               const std::string& name, const pbm::NumberDataPoint& point,
-                               size_t index, Labels* out) {
-  SeriesKeyHasher hasher = scope_key_;
-  hasher.Bytes(metric.name());
-  hasher.Bytes(metric.unit());
-  hasher.U64(static_cast<uint64_t>(kind));
-  hasher.Attributes(point.attributes());
-  const SeriesKey key = hasher.Key();
-  if (series_ != nullptr) {
-    if (auto hit = series_->Find(key, now_ns_)) {
-      *out = std::move(*hit);
-      return true;
+std::optional<SeriesCache::Series> Translation::NumberSeries(const pbm::Metric& metric,
+                                                             const std::string& name,
+                                                             const pbm::NumberDataPoint& point,
+                                                             size_t index, size_t lookup) {
+  if (series_ != nullptr && lookups_[lookup].has_value()) return std::move(lookups_[lookup]);
+  std::vector<Label> labels;
+  if (!PointLabels(Common(), metric.name(), point.attributes(), index, &labels)) {
+    return std::nullopt;
+  }
+  InsertSorted(&labels, {std::string(kMetricNameLabel), name});
+  Labels built(std::move(labels));
+  if (series_ != nullptr) return series_->Insert(keys_[lookup], built, now_ns_);
+  return SeriesCache::Series{std::move(built), nullptr};
+}
+
+const std::string& Translation::MetricName(const pbm::Metric& metric, OtlpMetricKind kind) {
+  for (const KnownName& known : names_) {
+    if (known.kind == kind && known.otlp_name == metric.name() && known.unit == metric.unit()) {
+      return known.name;
     }
   }
-  std::vector<Label> labels;
-  if (!PointLabels(common_, metric.name(), point.attributes(), index, &labels)) return false;
-  InsertSorted(&labels, {std::string(kMetricNameLabel), name});
-  *out = Labels(std::move(labels));
-  if (series_ != nullptr) series_->Insert(key, *out, now_ns_);
-  return true;
+  if (names_.size() >= kMaxKnownNames) names_.pop_back();
+  names_.push_back({metric.name(), metric.unit(), kind,
+                    PrometheusMetricName(metric.name(), metric.unit(), kind)});
+  return names_.back().name;
+}
+
+// The kind a gauge or sum metric's series are keyed and named by.
+OtlpMetricKind NumberKind(const pbm::Metric& metric) {
+  if (metric.data_case() == pbm::Metric::kGauge) return OtlpMetricKind::kGauge;
+  return metric.sum().is_monotonic() ? OtlpMetricKind::kMonotonicSum
+                                     : OtlpMetricKind::kNonMonotonicSum;
+}
+
+void Translation::LookUpSeries(const ExportMetricsServiceRequest& request) {
+  keys_.clear();
+  keys_.reserve(MetricsTranslator::CountDataPoints(request));
+  for (const auto& rm : request.resource_metrics()) {
+    if (rm.resource().attributes_size() > limits_.max_attributes) continue;  // as Translate
+    SeriesKeyHasher resource_key;
+    resource_key.Attributes(rm.resource().attributes());
+    for (const auto& sm : rm.scope_metrics()) {
+      SeriesKeyHasher scope_key = resource_key;
+      scope_key.Bytes(sm.scope().name());
+      scope_key.Bytes(sm.scope().version());
+      for (const auto& metric : sm.metrics()) {
+        const google::protobuf::RepeatedPtrField<pbm::NumberDataPoint>* points;
+        if (metric.data_case() == pbm::Metric::kGauge) {
+          points = &metric.gauge().data_points();
+        } else if (metric.data_case() == pbm::Metric::kSum) {
+          points = &metric.sum().data_points();
+        } else {
+          continue;
+        }
+        SeriesKeyHasher metric_key = scope_key;
+        metric_key.Bytes(metric.name());
+        metric_key.Bytes(metric.unit());
+        metric_key.U64(static_cast<uint64_t>(NumberKind(metric)));
+        for (const auto& point : *points) {
+          SeriesKeyHasher hasher = metric_key;
+          hasher.Attributes(point.attributes());
+          keys_.push_back(hasher.Key());
+        }
+      }
+    }
+  }
+  series_->FindAll(keys_, now_ns_, &lookups_);
+  for (const auto& lookup : lookups_) {
+    if (lookup.has_value()) lookup->anchor->delta.Prefetch();
+  }
 }
 
 void Translation::Metric(const pbm::Metric& metric) {
   switch (metric.data_case()) {
-    case pbm::Metric::kGauge: Gauge(metric); break;
-    case pbm::Metric::kSum: Sum(metric); break;
-    case pbm::Metric::kHistogram: Histogram(common_, metric); break;
-    case pbm::Metric::kSummary: Summary(common_, metric); break;
+    case pbm::Metric::kGauge: {
+      const size_t first = next_lookup_;
+      next_lookup_ += metric.gauge().data_points_size();
+      Gauge(metric, first);
+      break;
+    }
+    case pbm::Metric::kSum: {
+      const size_t first = next_lookup_;
+      next_lookup_ += metric.sum().data_points_size();
+      Sum(metric, first);
+      break;
+    }
+    case pbm::Metric::kHistogram:
+      Histogram(Common(), metric);
+      break;
+    case pbm::Metric::kSummary:
+      Summary(Common(), metric);
+      break;
     case pbm::Metric::kExponentialHistogram:
       rejections_->Add(metric.exponential_histogram().data_points_size(),
                        fmt::format("metric '{}': exponential histograms are not supported (the "
@@ -326,33 +440,36 @@ bool NumberValue(const pbm::NumberDataPoint& p, double* value) {
     case pbm::NumberDataPoint::kAsDouble:
       *value = std::isnan(p.as_double()) ? std::nan("") : p.as_double();
       return true;
-    case pbm::NumberDataPoint::kAsInt: *value = static_cast<double>(p.as_int()); return true;
-    case pbm::NumberDataPoint::VALUE_NOT_SET: return false;
+    case pbm::NumberDataPoint::kAsInt:
+      *value = static_cast<double>(p.as_int());
+      return true;
+    case pbm::NumberDataPoint::VALUE_NOT_SET:
+      return false;
   }
   return false;
 }
 
-void Translation::Gauge(const pbm::Metric& metric) {
-  NumberPoints(metric, metric.gauge().data_points(), OtlpMetricKind::kGauge, /*delta=*/false);
+void Translation::Gauge(const pbm::Metric& metric, size_t first_lookup) {
+  NumberPoints(metric, metric.gauge().data_points(), OtlpMetricKind::kGauge, /*delta=*/false,
+               first_lookup);
 }
 
-void Translation::Sum(const pbm::Metric& metric) {
+void Translation::Sum(const pbm::Metric& metric, size_t first_lookup) {
   const auto& sum = metric.sum();
   if (!KnownTemporality(metric, sum.aggregation_temporality(), sum.data_points_size())) return;
-  NumberPoints(metric, sum.data_points(),
-               sum.is_monotonic() ? OtlpMetricKind::kMonotonicSum
-                                  : OtlpMetricKind::kNonMonotonicSum,
-               sum.aggregation_temporality() == pbm::AGGREGATION_TEMPORALITY_DELTA);
+  NumberPoints(metric, sum.data_points(), NumberKind(metric),
+               sum.aggregation_temporality() == pbm::AGGREGATION_TEMPORALITY_DELTA, first_lookup);
 }
 
-void Translation::NumberPoints(const pbm::Metric& metric,
-                               const google::protobuf::RepeatedPtrField<pbm::NumberDataPoint>& points,
-                               OtlpMetricKind kind, bool delta) {
+void Translation::NumberPoints(
+    const pbm::Metric& metric,
+    const google::protobuf::RepeatedPtrField<pbm::NumberDataPoint>& points, OtlpMetricKind kind,
+    bool delta, size_t first_lookup) {
   const bool gauge = kind == OtlpMetricKind::kGauge;
   const bool monotonic = kind == OtlpMetricKind::kMonotonicSum;
-  std::string name = PrometheusMetricName(metric.name(), metric.unit(), kind);
-  int family = Family(metric, name, monotonic ? MetricType::kCounter : MetricType::kGauge,
-                      points.size());
+  const std::string& name = MetricName(metric, kind);
+  int family =
+      Family(metric, name, monotonic ? MetricType::kCounter : MetricType::kGauge, points.size());
   if (family < 0) return;
   for (int i = 0; i < points.size(); ++i) {
     const auto& p = points[i];
@@ -375,25 +492,26 @@ void Translation::NumberPoints(const pbm::Metric& metric,
     }
     // A gauge's start time means nothing; a sum's must not follow its time.
     const uint64_t start_ns = gauge ? 0 : p.start_time_unix_nano();
-    Labels labels;
-    if (!CheckTime(metric.name(), i, start_ns, p.time_unix_nano(), !gauge) ||
-        !NumberSeries(metric, kind, name, p, i, &labels)) {
-      continue;
-    }
+    if (!CheckTime(metric.name(), i, start_ns, p.time_unix_nano(), !gauge)) continue;
+    std::optional<SeriesCache::Series> found = NumberSeries(metric, name, p, i, first_lookup + i);
+    if (!found.has_value()) continue;
+    SeriesCache::Series& series = *found;
     if (!delta || stale) {
-      Emit(std::move(labels), p.time_unix_nano(), value, start_ns, family);
+      Emit(std::move(series.labels), std::move(series.anchor), p.time_unix_nano(), value, start_ns,
+           family);
       continue;
     }
     DeltaToCumulative::Cumulative& cumulative = cumulative_;  // reused: no allocation per point
     DeltaToCumulative::Point point{static_cast<int64_t>(start_ns),
                                    static_cast<int64_t>(p.time_unix_nano()),
                                    std::span<const double>(&value, 1), 0};
-    if (accumulator_->Add(labels, point, now_ns_, &cumulative) ==
+    if (accumulator_->Add(series.labels, point, now_ns_, &cumulative,
+                          series.anchor != nullptr ? &series.anchor->delta : nullptr) ==
         DeltaToCumulative::Outcome::kDuplicate) {
       continue;  // a retried point: already counted
     }
-    Emit(std::move(labels), cumulative.timestamp_ns, cumulative.values[0], cumulative.start_ns,
-         family);
+    Emit(std::move(series.labels), std::move(series.anchor), cumulative.timestamp_ns,
+         cumulative.values[0], cumulative.start_ns, family);
   }
 }
 
@@ -402,8 +520,7 @@ void Translation::Histogram(const std::vector<Label>& common, const pbm::Metric&
   const auto& points = hist.data_points();
   if (!KnownTemporality(metric, hist.aggregation_temporality(), points.size())) return;
   const bool delta = hist.aggregation_temporality() == pbm::AGGREGATION_TEMPORALITY_DELTA;
-  std::string name =
-      PrometheusMetricName(metric.name(), metric.unit(), OtlpMetricKind::kHistogram);
+  std::string name = PrometheusMetricName(metric.name(), metric.unit(), OtlpMetricKind::kHistogram);
   int family = Family(metric, name, MetricType::kHistogram, points.size());
   if (family < 0) return;
   for (int i = 0; i < points.size(); ++i) {
@@ -411,8 +528,9 @@ void Translation::Histogram(const std::vector<Label>& common, const pbm::Metric&
     const auto& bounds = p.explicit_bounds();
     const auto& counts = p.bucket_counts();
     if (!counts.empty() && counts.size() != bounds.size() + 1) {
-      Reject(metric.name(), i, fmt::format("{} bucket counts for {} explicit bounds (need {})",
-                                           counts.size(), bounds.size(), bounds.size() + 1));
+      Reject(metric.name(), i,
+             fmt::format("{} bucket counts for {} explicit bounds (need {})", counts.size(),
+                         bounds.size(), bounds.size() + 1));
       continue;
     }
     bool bounds_ok = true;
@@ -473,8 +591,7 @@ void Translation::Histogram(const std::vector<Label>& common, const pbm::Metric&
     if (p.has_sum() || stale) {
       Emit(labels, name + "_sum", time_ns, stale ? StaleNaN() : sum_value, start_ns, family);
     }
-    Emit(std::move(labels), name + "_count", time_ns, stale ? StaleNaN() : count, start_ns,
-         family);
+    Emit(std::move(labels), name + "_count", time_ns, stale ? StaleNaN() : count, start_ns, family);
   }
 }
 
@@ -506,8 +623,8 @@ void Translation::Summary(const std::vector<Label>& common, const pbm::Metric& m
       Emit(std::move(ql), name, t, stale ? StaleNaN() : q.value(), s, family);
     }
     Emit(labels, name + "_sum", t, stale ? StaleNaN() : p.sum(), s, family);
-    Emit(std::move(labels), name + "_count", t,
-         stale ? StaleNaN() : static_cast<double>(p.count()), s, family);
+    Emit(std::move(labels), name + "_count", t, stale ? StaleNaN() : static_cast<double>(p.count()),
+         s, family);
   }
 }
 
@@ -515,12 +632,18 @@ void Translation::Summary(const std::vector<Label>& common, const pbm::Metric& m
 
 int64_t PointCount(const pbm::Metric& m) {
   switch (m.data_case()) {
-    case pbm::Metric::kGauge: return m.gauge().data_points_size();
-    case pbm::Metric::kSum: return m.sum().data_points_size();
-    case pbm::Metric::kHistogram: return m.histogram().data_points_size();
-    case pbm::Metric::kExponentialHistogram: return m.exponential_histogram().data_points_size();
-    case pbm::Metric::kSummary: return m.summary().data_points_size();
-    case pbm::Metric::DATA_NOT_SET: return 0;
+    case pbm::Metric::kGauge:
+      return m.gauge().data_points_size();
+    case pbm::Metric::kSum:
+      return m.sum().data_points_size();
+    case pbm::Metric::kHistogram:
+      return m.histogram().data_points_size();
+    case pbm::Metric::kExponentialHistogram:
+      return m.exponential_histogram().data_points_size();
+    case pbm::Metric::kSummary:
+      return m.summary().data_points_size();
+    case pbm::Metric::DATA_NOT_SET:
+      return 0;
   }
   return 0;
 }
@@ -545,6 +668,7 @@ void MetricsTranslator::Translate(const ExportMetricsServiceRequest& request, in
                                   MetricBatch* batch, Rejections* rejections) const {
   Translation t(accumulator_, series_, limits_, now_ns, batch, rejections);
   batch->samples.reserve(batch->samples.size() + CountDataPoints(request));
+  if (series_ != nullptr) t.LookUpSeries(request);
   for (const auto& rm : request.resource_metrics()) {
     if (rm.resource().attributes_size() > limits_.max_attributes) {
       int64_t n = 0;
@@ -561,7 +685,7 @@ void MetricsTranslator::Translate(const ExportMetricsServiceRequest& request, in
       SeriesKeyHasher scope_key = resource_key;
       scope_key.Bytes(sm.scope().name());
       scope_key.Bytes(sm.scope().version());
-      t.BeginScope(CommonLabels(rm.resource(), sm.scope()), scope_key);
+      t.BeginScope(rm.resource(), sm.scope(), scope_key);
       for (const auto& metric : sm.metrics()) t.Metric(metric);
     }
   }

@@ -48,8 +48,9 @@ class MetricsTranslator {
 
   // Appends the request's points to *batch; rejected points are counted in *rejections.
   // now_ns is the receive time (for sanity checks and accumulator expiry).
-  void Translate(const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request,
-                 int64_t now_ns, MetricBatch* batch, Rejections* rejections) const;
+  void Translate(
+      const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request,
+      int64_t now_ns, MetricBatch* batch, Rejections* rejections) const;
 
   // Number of data points in a request (what partial_success counts against).
   static int64_t CountDataPoints(

@@ -1,6 +1,8 @@
 #include "ingest/otlp/series_cache.h"
 
+#include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace otelite::otlp {
 namespace {
@@ -91,25 +93,116 @@ void SeriesKeyHasher::Value(const opentelemetry::proto::common::v1::AnyValue& v)
       Word(kMap);
       Attributes(v.kvlist_value().values());
       break;
-    case AnyValue::VALUE_NOT_SET: Word(kEmpty); break;
+    case AnyValue::VALUE_NOT_SET:
+      Word(kEmpty);
+      break;
   }
 }
 
 SeriesKey SeriesKeyHasher::Key() const { return {Finalize(a_), Finalize(b_ ^ a_ * 31)}; }
 
-std::optional<Labels> SeriesCache::Find(const SeriesKey& key, int64_t now_ns) {
-  Shard& shard = shards_[key.b % kShards];
-  std::lock_guard lock(shard.mu);
-  auto it = shard.entries.find(key);
-  if (it == shard.entries.end()) return std::nullopt;
-  it->second.used_ns = now_ns;
-  return it->second.labels;
+SeriesKey SeriesCache::Normalize(SeriesKey key) {
+  if (key.a == 0 && key.b == 0) key.a = 1;  // the empty slot's key
+  return key;
 }
 
-void SeriesCache::Insert(const SeriesKey& key, const Labels& labels, int64_t now_ns) {
-  Shard& shard = shards_[key.b % kShards];
+SeriesCache::Slot* SeriesCache::Shard::Probe(const SeriesKey& key) {
+  const size_t mask = slots.size() - 1;
+  for (size_t i = key.a & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots[i];
+    if (slot.key == key || (slot.key.a == 0 && slot.key.b == 0)) return &slot;
+  }
+}
+
+void SeriesCache::Shard::Grow() {
+  const size_t capacity = std::max<size_t>(64, slots.size() * 2);
+  std::vector<Slot> old = std::exchange(slots, std::vector<Slot>(capacity));
+  for (Slot& slot : old) {
+    if (slot.key.a == 0 && slot.key.b == 0) continue;
+    *Probe(slot.key) = std::move(slot);
+  }
+}
+
+std::optional<SeriesCache::Series> SeriesCache::Find(const SeriesKey& raw_key, int64_t now_ns) {
+  const SeriesKey key = Normalize(raw_key);
+  Shard& shard = shards_[ShardOf(key)];
   std::lock_guard lock(shard.mu);
-  shard.entries.insert_or_assign(key, Entry{labels, now_ns});
+  if (shard.count == 0) return std::nullopt;
+  Slot* slot = shard.Probe(key);
+  if (!(slot->key == key)) return std::nullopt;
+  slot->used_ns = now_ns;
+  return slot->series;
+}
+
+namespace {
+
+// The shared_ptr control block sits just before an object made by make_shared.
+void PrefetchShared(const void* object) {
+  __builtin_prefetch(static_cast<const char*>(object) - 16, 1);
+  __builtin_prefetch(object, 1);
+}
+
+}  // namespace
+
+void SeriesCache::FindAll(std::span<const SeriesKey> raw_keys, int64_t now_ns,
+                          std::vector<std::optional<Series>>* out) {
+  const size_t n = raw_keys.size();
+  out->assign(n, std::nullopt);  // (a default Labels would touch a shared reference count)
+  std::vector<SeriesKey> keys(n);
+  // Indices grouped by shard (counting sort).
+  std::array<size_t, kShards + 1> starts{};
+  for (size_t i = 0; i < n; ++i) {
+    keys[i] = Normalize(raw_keys[i]);
+    ++starts[ShardOf(keys[i]) + 1];
+  }
+  for (size_t s = 0; s < kShards; ++s) starts[s + 1] += starts[s];
+  std::vector<uint32_t> order(n);
+  std::array<size_t, kShards> cursor;
+  std::copy(starts.begin(), starts.begin() + kShards, cursor.begin());
+  for (size_t i = 0; i < n; ++i) order[cursor[ShardOf(keys[i])]++] = static_cast<uint32_t>(i);
+  std::vector<Slot*> hits(n);
+  for (size_t s = 0; s < kShards; ++s) {
+    if (starts[s] == starts[s + 1]) continue;
+    Shard& shard = shards_[s];
+    std::lock_guard lock(shard.mu);
+    if (shard.count == 0) continue;
+    const size_t mask = shard.slots.size() - 1;
+    // Three passes, so that each one's memory accesses were requested by the pass before:
+    // the slots, then the labels and anchors the hits point at, then the copies (whose
+    // reference-count increments would otherwise each wait for a cache miss).
+    for (size_t k = starts[s]; k < starts[s + 1]; ++k) {
+      __builtin_prefetch(&shard.slots[keys[order[k]].a & mask], 1);
+    }
+    for (size_t k = starts[s]; k < starts[s + 1]; ++k) {
+      Slot* slot = shard.Probe(keys[order[k]]);
+      if (!(slot->key == keys[order[k]])) continue;
+      hits[order[k]] = slot;
+      PrefetchShared(&slot->series.labels.items());
+      PrefetchShared(slot->series.anchor.get());
+    }
+    for (size_t k = starts[s]; k < starts[s + 1]; ++k) {
+      Slot* slot = hits[order[k]];
+      if (slot == nullptr) continue;
+      slot->used_ns = now_ns;
+      (*out)[order[k]].emplace(slot->series);
+    }
+  }
+}
+
+SeriesCache::Series SeriesCache::Insert(const SeriesKey& raw_key, const Labels& labels,
+                                        int64_t now_ns) {
+  const SeriesKey key = Normalize(raw_key);
+  Shard& shard = shards_[ShardOf(key)];
+  std::lock_guard lock(shard.mu);
+  if ((shard.count + 1) * 2 > shard.slots.size()) shard.Grow();
+  Slot* slot = shard.Probe(key);
+  if (!(slot->key == key)) {
+    slot->key = key;
+    slot->series = Series{labels, std::make_shared<SeriesAnchor>()};
+    ++shard.count;
+  }
+  slot->used_ns = now_ns;
+  return slot->series;
 }
 
 size_t SeriesCache::Expire(int64_t now_ns) {
@@ -118,8 +211,24 @@ size_t SeriesCache::Expire(int64_t now_ns) {
   size_t removed = 0;
   for (auto& shard : shards_) {
     std::lock_guard lock(shard.mu);
-    removed += std::erase_if(shard.entries,
-                             [cutoff](const auto& kv) { return kv.second.used_ns < cutoff; });
+    size_t idle = 0;
+    for (const Slot& slot : shard.slots) {
+      if (!(slot.key.a == 0 && slot.key.b == 0) && slot.used_ns < cutoff) ++idle;
+    }
+    if (idle == 0) continue;
+    // Rebuilt without the idle entries (linear probing has no cheap single deletion), and
+    // smaller when it emptied.
+    std::vector<Slot> old = std::move(shard.slots);
+    const size_t live = shard.count - idle;
+    size_t capacity = 64;
+    while (capacity < live * 2 + 2) capacity *= 2;
+    shard.slots = live == 0 ? std::vector<Slot>() : std::vector<Slot>(capacity);
+    shard.count = live;
+    for (Slot& slot : old) {
+      if ((slot.key.a == 0 && slot.key.b == 0) || slot.used_ns < cutoff) continue;
+      *shard.Probe(slot.key) = std::move(slot);
+    }
+    removed += idle;
   }
   return removed;
 }
@@ -128,7 +237,7 @@ size_t SeriesCache::size() const {
   size_t n = 0;
   for (const auto& shard : shards_) {
     std::lock_guard lock(shard.mu);
-    n += shard.entries.size();
+    n += shard.count;
   }
   return n;
 }

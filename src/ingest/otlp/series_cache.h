@@ -5,17 +5,26 @@
 // docs/benchmarks.md). Two independent 64-bit hashes make a wrong hit (two different series
 // with the same key) a 2^-128 event per pair. Entries idle longer than the expiry are dropped
 // by Expire(). Thread-safe (sharded locks).
+//
+// Each entry also owns the series' SeriesAnchor (model/series_anchor.h), handed out with its
+// labels and set on every sample of the series, through which delta accumulation, the tsdb
+// head and the exporter reach their own state for the series without a lookup. An anchor
+// stands for exactly one label set: an entry's labels and anchor never change (Insert keeps an
+// existing entry).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "core/labels.h"
 #include "core/units.h"
+#include "model/series_anchor.h"
 #include "opentelemetry/proto/common/v1/common.pb.h"
 
 namespace otelite::otlp {
@@ -45,26 +54,46 @@ class SeriesKeyHasher {
 
 class SeriesCache {
  public:
+  struct Series {
+    Labels labels;
+    std::shared_ptr<SeriesAnchor> anchor;
+  };
+
   explicit SeriesCache(Duration idle_expiry) : idle_expiry_(idle_expiry) {}
 
-  std::optional<Labels> Find(const SeriesKey& key, int64_t now_ns);
-  void Insert(const SeriesKey& key, const Labels& labels, int64_t now_ns);
+  // The series known under `key` (marked used at now_ns), if any.
+  std::optional<Series> Find(const SeriesKey& key, int64_t now_ns);
+  // Find for every key of `keys` at once (*out resized to match, empty for unknown keys): one
+  // lock per shard, and the memory of all entries fetched ahead, so the cache misses of a
+  // request's series overlap instead of following one another (the hot path: one call per
+  // request).
+  void FindAll(std::span<const SeriesKey> keys, int64_t now_ns,
+               std::vector<std::optional<Series>>* out);
+  // The series known under `key`, or `labels` remembered under it with a new anchor (when
+  // another request inserted the key first, its entry wins). Marked used at now_ns.
+  Series Insert(const SeriesKey& key, const Labels& labels, int64_t now_ns);
   size_t Expire(int64_t now_ns);
   size_t size() const;
 
  private:
-  struct KeyHash {
-    size_t operator()(const SeriesKey& k) const { return k.a; }
-  };
-  struct Entry {
-    Labels labels;
-    int64_t used_ns;
+  // Open addressing with linear probing, at most half full; one 64-byte slot per entry so
+  // that a lookup usually touches one cache line. The all-zero key marks an empty slot (keys
+  // are normalised away from it).
+  struct alignas(64) Slot {
+    SeriesKey key;
+    int64_t used_ns = 0;
+    Series series;
   };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<SeriesKey, Entry, KeyHash> entries;
+    std::vector<Slot> slots;  // size 0 or a power of two
+    size_t count = 0;
+    Slot* Probe(const SeriesKey& key);  // the slot holding key, or the empty one ending its run
+    void Grow();
   };
   static constexpr size_t kShards = 16;
+  static SeriesKey Normalize(SeriesKey key);
+  static size_t ShardOf(const SeriesKey& key) { return key.b % kShards; }
 
   Duration idle_expiry_;
   std::array<Shard, kShards> shards_;

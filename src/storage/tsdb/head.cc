@@ -62,7 +62,8 @@ uint64_t AppendResult::RejectedTotal() const {
   return n;
 }
 
-Head::Head(HeadOptions options, Wal* wal) : options_(std::move(options)), wal_(wal) {
+Head::Head(HeadOptions options, Wal* wal)
+    : options_(std::move(options)), wal_(wal), owner_id_(AnchorSlot::NewOwnerId()) {
   for (auto& r : rejected_) r.store(0);
 }
 
@@ -143,13 +144,17 @@ bool Head::Contains(const Labels& labels) const {
 }
 
 MemSeries* Head::GetOrCreate(const Labels& labels, bool* created) {
+  return GetOrCreateShared(labels, created).get();
+}
+
+std::shared_ptr<MemSeries> Head::GetOrCreateShared(const Labels& labels, bool* created) {
   Stripe& stripe = stripes_[labels.Hash() % kStripes];
   std::lock_guard lock(stripe.mu);
   auto& bucket = stripe.by_hash[labels.Hash()];
   for (const auto& s : bucket) {
     if (s->labels == labels) {
       *created = false;
-      return s.get();
+      return s;
     }
   }
   // The WAL record is buffered before the series becomes visible to other appenders, so it
@@ -157,7 +162,7 @@ MemSeries* Head::GetOrCreate(const Labels& labels, bool* created) {
   auto series = CreateSeries(next_ref_.fetch_add(1, std::memory_order_relaxed), labels, true);
   bucket.push_back(series);
   *created = true;
-  return series.get();
+  return series;
 }
 
 void Head::NoteTime(int64_t t) {
@@ -238,12 +243,29 @@ Head::Applied Head::Apply(MemSeries* s, int64_t t, double v) {
 Result<AppendResult> Head::Append(const MetricBatch& batch) {
   AppendResult result;
   struct Item {
-    MemSeries* series;
-    bool created;
+    MemSeries* series = nullptr;
+    AnchorSlot* slot = nullptr;  // resolved under the append lock
+    // An anchored series looked up before the lock because its slot was still unset (so that
+    // new series are created outside the lock, as unanchored ones are).
+    std::shared_ptr<MemSeries> fresh;
+    bool created = false;
   };
   std::vector<Item> items(batch.samples.size());
+  // Read before the lookups: unchanged under the lock means no series left the head since, so
+  // the pointers looked up here are still live series.
+  const uint64_t truncations = truncations_.load(std::memory_order_acquire);
   for (size_t i = 0; i < batch.samples.size(); ++i) {
-    items[i].series = GetOrCreate(batch.samples[i].labels, &items[i].created);
+    const MetricSample& sample = batch.samples[i];
+    if (sample.anchor != nullptr && sample.anchor->storage.Claim(owner_id_)) {
+      items[i].slot = &sample.anchor->storage;
+      if (items[i].slot->Unset()) {
+        items[i].fresh = GetOrCreateShared(sample.labels, &items[i].created);
+      } else {
+        items[i].slot->Prefetch(sizeof(MemSeries));  // used under the lock
+      }
+    } else {
+      items[i].series = GetOrCreate(sample.labels, &items[i].created);
+    }
   }
 
   struct Accepted {
@@ -256,11 +278,33 @@ Result<AppendResult> Head::Append(const MetricBatch& batch) {
   const int64_t now = options_.now_ms ? options_.now_ms() : 0;
 
   std::unique_lock lock(append_mu_);
-  // A series may have left the head (Truncate) between lookup and lock: resolve it again.
+  // Series may have left the head (Truncate) between lookup and lock, and then been freed:
+  // resolve them all again.
+  const bool truncated = truncations_.load(std::memory_order_relaxed) != truncations;
   for (size_t i = 0; i < items.size(); ++i) {
-    if (items[i].series->removed) {
-      items[i].series = GetOrCreate(batch.samples[i].labels, &items[i].created);
+    Item& item = items[i];
+    bool created_again = false;
+    if (item.slot != nullptr) {
+      // Set meanwhile (by an earlier sample or batch) and not removed: the live series of
+      // these labels, the same as `fresh` unless a Truncate ran.
+      MemSeries* s = item.slot->Get<MemSeries>();
+      if (s == nullptr || s->removed) {
+        std::shared_ptr<MemSeries> series;
+        if (item.fresh != nullptr && !truncated) {
+          series = std::move(item.fresh);
+        } else {
+          series = GetOrCreateShared(batch.samples[i].labels, &created_again);
+        }
+        s = series.get();
+        item.slot->Set(std::move(series));
+      }
+      item.series = s;
+    } else if (truncated) {
+      item.series = GetOrCreate(batch.samples[i].labels, &created_again);
     }
+    // A series this batch created before the lock keeps its start-time zero when looked up
+    // again.
+    item.created = item.created || created_again;
   }
   const uint64_t epoch = ++epoch_;
   const int64_t min_valid = min_valid_t_.load(std::memory_order_relaxed);
@@ -286,6 +330,8 @@ Result<AppendResult> Head::Append(const MetricBatch& batch) {
       continue;
     }
     if (s->pending_epoch != epoch) {
+      // Fetched ahead for Apply (after the WAL write): where the open chunk grows.
+      if (s->open && s->open->count() > 0) __builtin_prefetch(&s->open->bytes().back(), 1);
       s->pending_epoch = epoch;
       s->pending_max_t = s->max_t;
       if (items[i].created && sample.start_timestamp_ms > 0 && sample.start_timestamp_ms < t &&
@@ -583,6 +629,7 @@ size_t Head::Truncate(int64_t before) {
   }
   index_.Remove(gone);
   if (!gone.empty()) {
+    truncations_.fetch_add(1, std::memory_order_release);
     // Removed series leave the label order before anything can free them; ranks of the rest
     // keep their relative order, which is all SortByLabels needs.
     std::lock_guard lock(order_mu_);

@@ -5,6 +5,13 @@
 //
 // Appends are validated and applied under one append lock (decoding and series lookup happen
 // before, in parallel); readers lock one series at a time to copy its chunk list.
+//
+// Series references (model/series_anchor.h): a sample whose anchor's `storage` slot this head
+// owns is resolved through the slot, under the append lock, instead of by its labels. The slot
+// holds a shared_ptr to the MemSeries; Truncate marks the series it drops `removed` under the
+// append lock, and Append re-resolves a removed slot target by labels (creating the series
+// anew), so a sample never lands in a series that left the head. Samples looked up by labels
+// before the append lock are looked up again when a Truncate ran in between (truncations_).
 #pragma once
 
 #include <array>
@@ -69,7 +76,9 @@ struct MemSeries {
   int64_t max_t = std::numeric_limits<int64_t>::min();  // newest in-order sample
   double last_v = 0;
   int64_t min_t = std::numeric_limits<int64_t>::max();  // oldest sample held
-  bool removed = false;     // left the head (its data was persisted); set under the append lock
+  // Left the head (its data was persisted); set under the append lock. Anchor slots may still
+  // hold the series: they re-resolve it by labels when they find it removed.
+  bool removed = false;
   uint32_t order_rank = 0;  // position in label order (Head::SortByLabels), under its lock
   // Append-lock scratch: the newest timestamp accepted in the batch being validated.
   uint64_t pending_epoch = 0;
@@ -156,6 +165,7 @@ class Head {
   static constexpr size_t kStripes = 64;
 
   std::shared_ptr<MemSeries> CreateSeries(uint64_t ref, const Labels& labels, bool log);
+  std::shared_ptr<MemSeries> GetOrCreateShared(const Labels& labels, bool* created);
   std::shared_ptr<MemSeries> ByRef(uint64_t ref) const;
   Applied Apply(MemSeries* s, int64_t t, double v);  // append lock held
   void RecomputeMinTime();
@@ -170,6 +180,9 @@ class Head {
   std::atomic<uint64_t> next_ref_{1};
   std::mutex append_mu_;
   uint64_t epoch_ = 0;
+  const uint64_t owner_id_;  // for anchor slots
+  // Truncate calls that removed series (incremented under the append lock).
+  std::atomic<uint64_t> truncations_{0};
   std::atomic<int64_t> min_t_{std::numeric_limits<int64_t>::max()};
   std::atomic<int64_t> max_t_{std::numeric_limits<int64_t>::min()};
   std::atomic<int64_t> min_valid_t_{std::numeric_limits<int64_t>::min()};
