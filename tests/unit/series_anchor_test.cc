@@ -141,6 +141,7 @@ TEST(SeriesAnchor, HeadSeriesTruncatedAwayIsCreatedAgainNotWrittenThroughTheAnch
                   .ok());
   const tsdb::MemSeries* before = anchor->storage.Get<tsdb::MemSeries>();
   ASSERT_NE(before, nullptr);
+  const auto before_ref = before->ref;  // `before` is freed once the anchor is re-resolved
   // Everything before 20 min was persisted: the series leaves the head; the anchor still holds
   // the removed MemSeries (shared ownership keeps it valid to look at).
   EXPECT_EQ(head.Truncate(20 * kMinute), 1u);
@@ -154,7 +155,7 @@ TEST(SeriesAnchor, HeadSeriesTruncatedAwayIsCreatedAgainNotWrittenThroughTheAnch
   const tsdb::MemSeries* after = anchor->storage.Get<tsdb::MemSeries>();
   ASSERT_NE(after, nullptr);
   EXPECT_FALSE(after->removed);
-  EXPECT_NE(after->ref, before->ref);  // a new series, not the one that left
+  EXPECT_NE(after->ref, before_ref);  // a new series, not the one that left
   EXPECT_TRUE(head.Contains(Cost("a")));
   EXPECT_EQ(head.Stats().series, 1u);
   // Created anew, so it gets its start-time zero (25 min is after the truncation point).
