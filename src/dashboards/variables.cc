@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 
 #include "core/float_format.h"
@@ -114,6 +115,25 @@ std::vector<VariableOption> FromValues(const std::vector<std::string>& values) {
   return out;
 }
 
+// `label_names([selector])` and `label_values([selector, ]label)`, which Prometheus and Loki
+// variables share; nullopt for any other call.
+std::optional<Result<std::vector<VariableOption>>> LabelCall(Datasource* ds,
+                                                             const std::string& name,
+                                                             const std::vector<std::string>& args,
+                                                             int64_t from, int64_t to) {
+  Result<std::vector<std::string>> values = std::vector<std::string>{};
+  if (name == "label_names" && args.size() <= 1) {
+    values = ds->LabelNames(args.empty() ? "" : args[0], from, to);
+  } else if (name == "label_values" && (args.size() == 1 || args.size() == 2)) {
+    values = args.size() == 1 ? ds->LabelValues(args[0], "", from, to)
+                              : ds->LabelValues(args[1], args[0], from, to);
+  } else {
+    return std::nullopt;
+  }
+  if (!values.ok()) return values.status();
+  return FromValues(*values);
+}
+
 Result<std::vector<VariableOption>> PrometheusQuery(Datasource* ds, const std::string& query,
                                                     int64_t from, int64_t to) {
   std::string name;
@@ -121,17 +141,7 @@ Result<std::vector<VariableOption>> PrometheusQuery(Datasource* ds, const std::s
   // query_result(expr), and any other text: `name{labels} value timestamp` per sample.
   std::string expr = query;
   if (ParseCall(query, &name, &args)) {
-    if (name == "label_names" && args.size() <= 1) {
-      auto r = ds->LabelNames(args.empty() ? "" : args[0], from, to);
-      if (!r.ok()) return r.status();
-      return FromValues(*r);
-    }
-    if (name == "label_values" && (args.size() == 1 || args.size() == 2)) {
-      auto r = args.size() == 1 ? ds->LabelValues(args[0], "", from, to)
-                                : ds->LabelValues(args[1], args[0], from, to);
-      if (!r.ok()) return r.status();
-      return FromValues(*r);
-    }
+    if (auto r = LabelCall(ds, name, args, from, to)) return std::move(*r);
     if (name == "metrics" && args.size() <= 1) {
       auto r = ds->MetricNames(from, to);
       if (!r.ok()) return r.status();
@@ -190,17 +200,7 @@ Result<std::vector<VariableOption>> LokiQuery(Datasource* ds, const JsonValue& v
   std::string name;
   std::vector<std::string> args;
   if (ParseCall(query, &name, &args)) {
-    if (name == "label_names" && args.size() <= 1) {
-      auto r = ds->LabelNames(args.empty() ? "" : args[0], from, to);
-      if (!r.ok()) return r.status();
-      return FromValues(*r);
-    }
-    if (name == "label_values" && (args.size() == 1 || args.size() == 2)) {
-      auto r = args.size() == 1 ? ds->LabelValues(args[0], "", from, to)
-                                : ds->LabelValues(args[1], args[0], from, to);
-      if (!r.ok()) return r.status();
-      return FromValues(*r);
-    }
+    if (auto r = LabelCall(ds, name, args, from, to)) return std::move(*r);
   }
   return Status::InvalidArgument(
       fmt::format("Loki variable query '{}' is not label_names() or label_values(…)", query));
