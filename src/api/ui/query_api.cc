@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <optional>
+
 #include "api/ui/ui_api.h"
 #include "core/units.h"
 #include "dashboards/dashboard.h"
@@ -73,19 +75,24 @@ Response JsonOk(const Request& request, Write write) {
   return JsonResponse(request, http::status::ok, std::string(buf.GetString(), buf.GetSize()));
 }
 
+// The dashboard a request names (none when `uid` is empty), or the 404 to answer.
+std::optional<Response> GetDashboard(const QueryApi& api, const Request& request,
+                                     const std::string& uid,
+                                     std::shared_ptr<const dash::Dashboard>* dashboard) {
+  if (uid.empty()) return std::nullopt;
+  *dashboard = api.store->Get(uid);
+  if (*dashboard) return std::nullopt;
+  return MessageResponse(request, http::status::not_found,
+                         fmt::format("Dashboard not found: {}", uid));
+}
+
 Response PanelQuery(const QueryApi& api, const Request& request) {
   auto parsed = dash::ParsePanelQueryRequest(request.body());
   if (!parsed.ok()) return BadRequest(request, parsed.status().message());
   const dash::PanelQueryRequest& req = *parsed;
 
   std::shared_ptr<const dash::Dashboard> dashboard;
-  if (!req.dashboard_uid.empty()) {
-    dashboard = api.store->Get(req.dashboard_uid);
-    if (!dashboard) {
-      return MessageResponse(request, http::status::not_found,
-                             fmt::format("Dashboard not found: {}", req.dashboard_uid));
-    }
-  }
+  if (auto missing = GetDashboard(api, request, req.dashboard_uid, &dashboard)) return *missing;
   const rapidjson::Value* panel = nullptr;
   if (req.panel) {
     panel = req.panel.get();
@@ -116,13 +123,7 @@ Response VariableOptions(const QueryApi& api, const Request& request) {
   const dash::VariableOptionsRequest& req = *parsed;
 
   std::shared_ptr<const dash::Dashboard> dashboard;
-  if (!req.dashboard_uid.empty()) {
-    dashboard = api.store->Get(req.dashboard_uid);
-    if (!dashboard) {
-      return MessageResponse(request, http::status::not_found,
-                             fmt::format("Dashboard not found: {}", req.dashboard_uid));
-    }
-  }
+  if (auto missing = GetDashboard(api, request, req.dashboard_uid, &dashboard)) return *missing;
   auto range = ResolveRange(api, req.from, req.to, req.timezone, dashboard.get());
   if (!range.ok()) return BadRequest(request, range.status().message());
 
