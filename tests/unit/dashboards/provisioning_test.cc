@@ -8,28 +8,14 @@
 #include <fstream>
 
 #include "dashboards/store.h"
+#include "temp_dir.h"
 
 namespace otelite::dashboards {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "otelite-dprov-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  fs::path operator/(const std::string& rel) const { return fs::path(path_) / rel; }
-
- private:
-  std::string path_;
-};
+using otelite::testing::TempDir;
 
 void WriteFile(const fs::path& path, std::string_view contents) {
   fs::create_directories(path.parent_path());
@@ -64,17 +50,17 @@ std::string Warnings(const ProvisionedDashboards& loaded) {
 
 TEST(ProvisioningTest, DirectoryWithSubdirectoriesAsFolders) {
   TempDir tmp;
-  WriteFile(tmp / "top.json", Json("top", "Top"));
-  WriteFile(tmp / "team/b.json", Json("b", "B"));
-  WriteFile(tmp / "team/db/c.json", Json("c", "C"));
-  WriteFile(tmp / "team/readme.md", "# not a dashboard, not *.json: ignored silently");
-  WriteFile(tmp / "broken.json", "{\"title\":");
-  WriteFile(tmp / "nopanels.json", R"({"title":"X"})");
-  WriteFile(tmp / "zz/dup.json", Json("top", "Duplicate"));  // after top.json (walk order)
-  WriteFile(tmp / "baduid.json", Json("a b", "Bad uid"));
-  WriteFile(tmp / "nouid.json", Json("", "No uid"));
+  WriteFile(tmp.path() / "top.json", Json("top", "Top"));
+  WriteFile(tmp.path() / "team/b.json", Json("b", "B"));
+  WriteFile(tmp.path() / "team/db/c.json", Json("c", "C"));
+  WriteFile(tmp.path() / "team/readme.md", "# not a dashboard, not *.json: ignored silently");
+  WriteFile(tmp.path() / "broken.json", "{\"title\":");
+  WriteFile(tmp.path() / "nopanels.json", R"({"title":"X"})");
+  WriteFile(tmp.path() / "zz/dup.json", Json("top", "Duplicate"));  // after top.json (walk order)
+  WriteFile(tmp.path() / "baduid.json", Json("a b", "Bad uid"));
+  WriteFile(tmp.path() / "nouid.json", Json("", "No uid"));
 
-  auto loaded = LoadDashboardsFrom(tmp.path());
+  auto loaded = LoadDashboardsFrom(tmp.str());
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ(loaded->dashboards.size(), 4u) << Warnings(*loaded);
 
@@ -82,7 +68,7 @@ TEST(ProvisioningTest, DirectoryWithSubdirectoriesAsFolders) {
   ASSERT_NE(top, nullptr);
   EXPECT_EQ(top->meta.source, DashboardSource::kProvisioned);
   EXPECT_EQ(top->meta.folder_uid, "");  // files at the top go to General
-  EXPECT_EQ(top->meta.provisioned_path, (tmp / "top.json").string());
+  EXPECT_EQ(top->meta.provisioned_path, (tmp.path() / "top.json").string());
   EXPECT_EQ(top->meta.provisioned_external_id, "top.json");
   EXPECT_GT(top->meta.updated_ms, 0);
 
@@ -104,30 +90,30 @@ TEST(ProvisioningTest, DirectoryWithSubdirectoriesAsFolders) {
   }
   EXPECT_EQ(derived.substr(0, 2), "p-");
   EXPECT_TRUE(ValidateUid(derived).ok());
-  auto again = LoadDashboardsFrom(tmp.path());
+  auto again = LoadDashboardsFrom(tmp.str());
   ASSERT_TRUE(again.ok());
   EXPECT_NE(ByUid(*again, derived), nullptr);
 
   // Every skipped file is named with its reason.
-  EXPECT_TRUE(HasWarning(*loaded, (tmp / "broken.json").string(), "invalid JSON"))
+  EXPECT_TRUE(HasWarning(*loaded, (tmp.path() / "broken.json").string(), "invalid JSON"))
       << Warnings(*loaded);
-  EXPECT_TRUE(HasWarning(*loaded, (tmp / "nopanels.json").string(), "no \"panels\" array"));
-  EXPECT_TRUE(HasWarning(*loaded, (tmp / "zz/dup.json").string(),
-                         "uid \"top\" is already used by " + (tmp / "top.json").string()));
-  EXPECT_TRUE(HasWarning(*loaded, (tmp / "baduid.json").string(), "illegal characters"));
+  EXPECT_TRUE(HasWarning(*loaded, (tmp.path() / "nopanels.json").string(), "no \"panels\" array"));
+  EXPECT_TRUE(HasWarning(*loaded, (tmp.path() / "zz/dup.json").string(),
+                         "uid \"top\" is already used by " + (tmp.path() / "top.json").string()));
+  EXPECT_TRUE(HasWarning(*loaded, (tmp.path() / "baduid.json").string(), "illegal characters"));
   EXPECT_EQ(loaded->warnings.size(), 4u) << Warnings(*loaded);
 }
 
 TEST(ProvisioningTest, ProvisioningYaml) {
   TempDir tmp;
-  WriteFile(tmp / "boards/team/a.json", Json("a", "A"));
-  WriteFile(tmp / "boards/team/b.json", Json("b", "B"));
-  WriteFile(tmp / "by-structure/ops/c.json", Json("c", "C"));
-  WriteFile(tmp / "by-structure/d.json", Json("d", "D"));
-  WriteFile(tmp / "env/e.json", Json("e", "E"));
-  WriteFile(tmp / "single.json", Json("s", "Single"));
-  ::setenv("OTELITE_TEST_DASHBOARD_DIR", (tmp / "env").c_str(), 1);
-  WriteFile(tmp / "conf/dashboards.yaml", R"(apiVersion: 1
+  WriteFile(tmp.path() / "boards/team/a.json", Json("a", "A"));
+  WriteFile(tmp.path() / "boards/team/b.json", Json("b", "B"));
+  WriteFile(tmp.path() / "by-structure/ops/c.json", Json("c", "C"));
+  WriteFile(tmp.path() / "by-structure/d.json", Json("d", "D"));
+  WriteFile(tmp.path() / "env/e.json", Json("e", "E"));
+  WriteFile(tmp.path() / "single.json", Json("s", "Single"));
+  ::setenv("OTELITE_TEST_DASHBOARD_DIR", (tmp.path() / "env").c_str(), 1);
+  WriteFile(tmp.path() / "conf/dashboards.yaml", R"(apiVersion: 1
 providers:
   - name: team
     orgId: 1
@@ -163,7 +149,7 @@ providers:
   - name: no-path
     folder: Y
 )");
-  auto loaded = LoadDashboardsFrom((tmp / "conf/dashboards.yaml").string());
+  auto loaded = LoadDashboardsFrom((tmp.path() / "conf/dashboards.yaml").string());
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   ::unsetenv("OTELITE_TEST_DASHBOARD_DIR");
 
@@ -195,27 +181,28 @@ providers:
 
 TEST(ProvisioningTest, OldListFormAndErrors) {
   TempDir tmp;
-  WriteFile(tmp / "boards/a.json", Json("a", "A"));
-  WriteFile(tmp / "v0.yml", "- name: default\n  folder: Old\n  options:\n    path: boards\n");
-  auto v0 = LoadDashboardsFrom((tmp / "v0.yml").string());
+  WriteFile(tmp.path() / "boards/a.json", Json("a", "A"));
+  WriteFile(tmp.path() / "v0.yml",
+            "- name: default\n  folder: Old\n  options:\n    path: boards\n");
+  auto v0 = LoadDashboardsFrom((tmp.path() / "v0.yml").string());
   ASSERT_TRUE(v0.ok()) << v0.status().message();
   ASSERT_EQ(v0->dashboards.size(), 1u);
   EXPECT_EQ(v0->dashboards[0].meta.folder_title, "Old");
 
-  WriteFile(tmp / "bad.yaml", "providers: [unclosed");
-  auto bad = LoadDashboardsFrom((tmp / "bad.yaml").string());
+  WriteFile(tmp.path() / "bad.yaml", "providers: [unclosed");
+  auto bad = LoadDashboardsFrom((tmp.path() / "bad.yaml").string());
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find((tmp / "bad.yaml").string()), std::string::npos);
-  WriteFile(tmp / "empty.yaml", "apiVersion: 1\n");
-  auto empty = LoadDashboardsFrom((tmp / "empty.yaml").string());
+  EXPECT_NE(bad.status().message().find((tmp.path() / "bad.yaml").string()), std::string::npos);
+  WriteFile(tmp.path() / "empty.yaml", "apiVersion: 1\n");
+  auto empty = LoadDashboardsFrom((tmp.path() / "empty.yaml").string());
   ASSERT_FALSE(empty.ok());
   EXPECT_NE(empty.status().message().find("no \"providers\" list"), std::string::npos);
 
-  auto missing = LoadDashboardsFrom((tmp / "nope").string());
+  auto missing = LoadDashboardsFrom((tmp.path() / "nope").string());
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
-  WriteFile(tmp / "notes.txt", "x");
-  auto other = LoadDashboardsFrom((tmp / "notes.txt").string());
+  WriteFile(tmp.path() / "notes.txt", "x");
+  auto other = LoadDashboardsFrom((tmp.path() / "notes.txt").string());
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.status().code(), StatusCode::kInvalidArgument);
 }
@@ -262,14 +249,14 @@ TEST(ProvisioningTest, SeedDashboards) {
 
   // The same provider pointed at the seed directory puts both in the folder "Claude Code".
   TempDir tmp;
-  WriteFile(tmp / "dashboards.yaml",
+  WriteFile(tmp.path() / "dashboards.yaml",
             "apiVersion: 1\nproviders:\n  - name: 'claude-code-dashboards'\n    orgId: 1\n"
             "    folder: 'Claude Code'\n    type: file\n    options:\n      path: " +
                 dir + "\n");
   DashboardStore store;
   ASSERT_TRUE(
       store.AddBuiltin(R"({"uid":"claude-code-personal","title":"Ours","panels":[]})").ok());
-  ASSERT_TRUE(store.Provision((tmp / "dashboards.yaml").string()).ok());
+  ASSERT_TRUE(store.Provision((tmp.path() / "dashboards.yaml").string()).ok());
   auto overview = store.Get("claude-code-personal");
   ASSERT_NE(overview, nullptr);
   EXPECT_EQ(overview->title(), "Claude Code - Personal Observability");  // replaced the builtin

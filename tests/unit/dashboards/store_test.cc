@@ -9,26 +9,14 @@
 #include <sstream>
 #include <thread>
 
+#include "temp_dir.h"
+
 namespace otelite::dashboards {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "otelite-dstore-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using otelite::testing::TempDir;
 
 void WriteFile(const fs::path& path, std::string_view contents) {
   fs::create_directories(path.parent_path());
@@ -106,7 +94,7 @@ TEST(DashboardStoreTest, SaveNewDashboardGeneratesUidAndPersists) {
   TempDir tmp;
   std::string uid;
   {
-    DashboardStore store(Options(tmp.path()));
+    DashboardStore store(Options(tmp.str()));
     ASSERT_TRUE(store.LoadImported().ok());
     auto saved = store.Save(Json("", "My Board", 0, R"(["x"])"), false, "", "admin");
     ASSERT_TRUE(saved.ok()) << saved.error().message;
@@ -120,7 +108,7 @@ TEST(DashboardStoreTest, SaveNewDashboardGeneratesUidAndPersists) {
     EXPECT_EQ(Dom(saved->ToJson()),
               Dom(R"({"id":1,"uid":")" + uid + R"(","url":"/d/)" + uid +
                   R"(/my-board","status":"success","version":1,"slug":"my-board"})"));
-    EXPECT_TRUE(fs::exists(fs::path(tmp.path()) / "dashboards" / (uid + ".json")));
+    EXPECT_TRUE(fs::exists(fs::path(tmp.str()) / "dashboards" / (uid + ".json")));
     auto d = store.Get(uid);
     ASSERT_NE(d, nullptr);
     EXPECT_EQ(d->meta.source, DashboardSource::kImported);
@@ -128,7 +116,7 @@ TEST(DashboardStoreTest, SaveNewDashboardGeneratesUidAndPersists) {
     EXPECT_EQ(GetString(d->json(), "uid"), uid);
   }
   // A new store reads it back.
-  DashboardStore reopened(Options(tmp.path()));
+  DashboardStore reopened(Options(tmp.str()));
   ASSERT_TRUE(reopened.LoadImported().ok());
   auto d = reopened.Get(uid);
   ASSERT_NE(d, nullptr);
@@ -238,9 +226,9 @@ TEST(DashboardStoreTest, SaveIntoAProvisionedFolder) {
 
 TEST(DashboardStoreTest, Delete) {
   TempDir tmp;
-  DashboardStore store(Options(tmp.path()));
+  DashboardStore store(Options(tmp.str()));
   ASSERT_TRUE(store.Save(Json("gone", "Gone Board"), false, "", "admin").ok());
-  const fs::path file = fs::path(tmp.path()) / "dashboards" / "gone.json";
+  const fs::path file = fs::path(tmp.str()) / "dashboards" / "gone.json";
   ASSERT_TRUE(fs::exists(file));
   const int64_t id = store.Get("gone")->id();
   auto deleted = store.Delete("gone");
@@ -270,7 +258,7 @@ TEST(DashboardStoreTest, SnapshotsSurviveLaterSaves) {
 
 TEST(DashboardStoreTest, LoadImportedSkipsWhatItCannotUse) {
   TempDir tmp;
-  const fs::path dir = fs::path(tmp.path()) / "dashboards";
+  const fs::path dir = fs::path(tmp.str()) / "dashboards";
   WriteFile(dir / "good.json", Json("good", "Good"));  // plain dashboard JSON is read too
   WriteFile(dir / "broken.json", "{");
   WriteFile(dir / "overview.json", Json("overview", "Mine"));  // a builtin's uid
@@ -278,7 +266,7 @@ TEST(DashboardStoreTest, LoadImportedSkipsWhatItCannotUse) {
   WriteFile(dir / "good2.json.tmp", "partial");
   WriteFile(dir / "notes.txt", "not a dashboard");
   WriteFile(dir / "nouid.json", Json("", "No uid"));
-  DashboardStore store(Options(tmp.path()));
+  DashboardStore store(Options(tmp.str()));
   ASSERT_TRUE(store.AddBuiltin(Json("overview", "Overview")).ok());
   ASSERT_TRUE(store.LoadImported().ok());
   EXPECT_NE(store.Get("good"), nullptr);
