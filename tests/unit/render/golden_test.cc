@@ -19,11 +19,12 @@ namespace {
 using testing::Decode;
 using testing::Image;
 using testing::Json;
+using testing::kFrom;
+using testing::kTo;
 using testing::NumberFrame;
+using testing::PanelData;
 using testing::SeriesFrame;
-
-constexpr double kFrom = 1700000000000;  // 2023-11-14 22:13:20 UTC
-constexpr double kTo = kFrom + 6 * 3600 * 1000.0;
+using testing::Times;
 
 std::string GoldenPath(const std::string& name) {
   return std::string(OTELITE_SOURCE_DIR) + "/tests/unit/render/golden/" + name + ".png";
@@ -62,20 +63,6 @@ void CheckGolden(const std::string& name, const std::string& png) {
   EXPECT_LT(fraction, 0.01) << name << ": " << differ << " pixels differ";
 }
 
-dashboards::PanelResult Data(std::vector<dashboards::Frame> frames) {
-  dashboards::PanelResult r;
-  r.from_ms = static_cast<int64_t>(kFrom);
-  r.to_ms = static_cast<int64_t>(kTo);
-  r.frames = std::move(frames);
-  return r;
-}
-
-std::vector<double> Times(int n) {
-  std::vector<double> t;
-  for (int i = 0; i < n; ++i) t.push_back(kFrom + (kTo - kFrom) * i / (n - 1));
-  return t;
-}
-
 std::string Render(const std::string& panel_json, const dashboards::PanelResult& data,
                    const RenderOptions& options) {
   rapidjson::Document panel = Json(panel_json);
@@ -103,14 +90,15 @@ TEST(Golden, StatValues) {
   dashboards::Frame removed = NumberFrame("removed", 2345);
   const std::string panel = dashboards::WriteJson(*OverviewPanel(*d, 4));
   CheckGolden("stat_lines_of_code",
-              Render(panel, Data({added, removed}), {.width = 400, .height = 200}));
+              Render(panel, PanelData({added, removed}), {.width = 400, .height = 200}));
   const char* spark = R"({"type":"stat","title":"Requests","options":{"colorMode":"background",
     "graphMode":"area"},"fieldConfig":{"defaults":{"unit":"reqps","thresholds":{"mode":"absolute",
     "steps":[{"color":"green","value":null},{"color":"orange","value":50},{"color":"red","value":90}]}}}})";
   std::vector<double> v;
   for (int i = 0; i < 60; ++i) v.push_back(40 + 20 * std::sin(i / 6.0) + i * 0.3);
-  CheckGolden("stat_sparkline_background", Render(spark, Data({SeriesFrame("api", Times(60), v)}),
-                                                  {.width = 400, .height = 200}));
+  CheckGolden(
+      "stat_sparkline_background",
+      Render(spark, PanelData({SeriesFrame("api", Times(60), v)}), {.width = 400, .height = 200}));
 }
 
 TEST(Golden, TimeSeriesLinesWithTableLegend) {
@@ -126,7 +114,7 @@ TEST(Golden, TimeSeriesLinesWithTableLegend) {
     for (int i = 0; i < 120; ++i) v.push_back((s + 1) * 3e8 + 1e8 * std::sin(i / (8.0 + s)));
     frames.push_back(SeriesFrame(names[s], Times(120), v));
   }
-  CheckGolden("timeseries_lines", Render(panel, Data(frames), {.width = 800, .height = 400}));
+  CheckGolden("timeseries_lines", Render(panel, PanelData(frames), {.width = 800, .height = 400}));
 }
 
 // 10 series × 10 000 points on 1000 px: decimated to each pixel column's extremes.
@@ -142,7 +130,7 @@ TEST(Golden, TimeSeriesDense) {
     }
     frames.push_back(SeriesFrame("series " + std::to_string(s), Times(10000), v));
   }
-  CheckGolden("timeseries_dense", Render(panel, Data(frames), {.width = 1000, .height = 500}));
+  CheckGolden("timeseries_dense", Render(panel, PanelData(frames), {.width = 1000, .height = 500}));
 }
 
 TEST(Golden, TimeSeriesStackedBarsLightTheme) {
@@ -157,7 +145,7 @@ TEST(Golden, TimeSeriesStackedBarsLightTheme) {
     frames.push_back(SeriesFrame(models[s], Times(72), v));
   }
   CheckGolden("timeseries_stacked_bars_light",
-              Render(panel, Data(frames), {.width = 800, .height = 400, .dark = false}));
+              Render(panel, PanelData(frames), {.width = 800, .height = 400, .dark = false}));
 }
 
 TEST(Golden, PieDonutWithLegend) {
@@ -166,8 +154,8 @@ TEST(Golden, PieDonutWithLegend) {
   const std::string panel = dashboards::WriteJson(*OverviewPanel(*d, 13));
   CheckGolden("piechart_donut",
               Render(panel,
-                     Data({NumberFrame("cacheRead", 8.2e6), NumberFrame("input", 1.1e6),
-                           NumberFrame("output", 4.5e5), NumberFrame("cacheCreation", 2.4e6)}),
+                     PanelData({NumberFrame("cacheRead", 8.2e6), NumberFrame("input", 1.1e6),
+                                NumberFrame("output", 4.5e5), NumberFrame("cacheCreation", 2.4e6)}),
                      {.width = 600, .height = 300}));
 }
 
@@ -200,9 +188,10 @@ TEST(Golden, TableWithUnitsFooterAndSort) {
     f.fields[2].values.emplace_back(tok);
     f.fields[3].values.emplace_back(out);
   }
-  CheckGolden("table_cost_by_model", Render(panel, Data({f}), {.width = 800, .height = 300}));
+  CheckGolden("table_cost_by_model", Render(panel, PanelData({f}), {.width = 800, .height = 300}));
   // The smallest size the issue asks for: text columns give way, numbers stay whole.
-  CheckGolden("table_cost_by_model_small", Render(panel, Data({f}), {.width = 300, .height = 150}));
+  CheckGolden("table_cost_by_model_small",
+              Render(panel, PanelData({f}), {.width = 300, .height = 150}));
 }
 
 TEST(Golden, LogsNewestFirst) {
@@ -231,11 +220,11 @@ TEST(Golden, LogsNewestFirst) {
     ts.values.emplace_back(std::to_string(static_cast<int64_t>(t) * 1000000));
   }
   f.fields = {labels, time, line, ts};
-  CheckGolden("logs",
-              Render(panel, Data({f}), {.width = 800, .height = 300, .timezone = "Europe/Paris"}));
+  CheckGolden("logs", Render(panel, PanelData({f}),
+                             {.width = 800, .height = 300, .timezone = "Europe/Paris"}));
   // Narrow: each line starts under its time, across the whole width.
-  CheckGolden("logs_small",
-              Render(panel, Data({f}), {.width = 300, .height = 150, .timezone = "Europe/Paris"}));
+  CheckGolden("logs_small", Render(panel, PanelData({f}),
+                                   {.width = 300, .height = 150, .timezone = "Europe/Paris"}));
 }
 
 // Synthetic data for every panel of a dashboard (what the bench uses too, smaller).

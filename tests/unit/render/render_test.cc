@@ -17,26 +17,13 @@ namespace {
 using testing::Decode;
 using testing::Image;
 using testing::Json;
+using testing::kFrom;
+using testing::kTo;
 using testing::NumberFrame;
+using testing::PanelData;
 using testing::RenderPanel;
 using testing::SeriesFrame;
-
-constexpr double kFrom = 1700000000000;
-constexpr double kTo = kFrom + 6 * 3600 * 1000.0;
-
-dashboards::PanelResult Result1(std::vector<dashboards::Frame> frames) {
-  dashboards::PanelResult r;
-  r.from_ms = static_cast<int64_t>(kFrom);
-  r.to_ms = static_cast<int64_t>(kTo);
-  r.frames = std::move(frames);
-  return r;
-}
-
-std::vector<double> Times(int n) {
-  std::vector<double> t;
-  for (int i = 0; i < n; ++i) t.push_back(kFrom + (kTo - kFrom) * i / (n - 1));
-  return t;
-}
+using testing::Times;
 
 bool IsRed(const Image& img, int x, int y) {
   return img.R(x, y) > 200 && img.G(x, y) < 80 && img.B(x, y) < 80;
@@ -61,7 +48,7 @@ const char* kRedLinePanel = R"({"type":"timeseries","title":"T","fieldConfig":{"
   "options":{"legend":{"showLegend":false}}})";
 
 TEST(RenderPanel, SizeAndScale) {
-  auto data = Result1({NumberFrame("x", 5)});
+  auto data = PanelData({NumberFrame("x", 5)});
   const char* panel = R"({"type":"stat","title":"S"})";
   Image a = RenderPanel(panel, data, {.width = 1000, .height = 500});
   EXPECT_EQ(a.width, 1000);
@@ -97,7 +84,7 @@ TEST(RenderTimeSeries, RampLandsWhereTheDataSays) {
   std::vector<double> t = Times(101);
   std::vector<double> v;
   for (int i = 0; i <= 100; ++i) v.push_back(i);
-  Image img = RenderPanel(kRedLinePanel, Result1({SeriesFrame("ramp", t, v)}));
+  Image img = RenderPanel(kRedLinePanel, PanelData({SeriesFrame("ramp", t, v)}));
   ASSERT_EQ(img.width, 1000);
   // Plot: top 30 + 8 = 38, height 462 − 8 − 50 = 404, so value 0 is at y 442 and 100 at 38.
   const double top = 38, bottom = 442;
@@ -122,7 +109,7 @@ TEST(RenderTimeSeries, RampLandsWhereTheDataSays) {
 TEST(RenderTimeSeries, ConstantSeriesIsAHorizontalLine) {
   std::vector<double> t = Times(50);
   std::vector<double> v(50, 25);
-  Image img = RenderPanel(kRedLinePanel, Result1({SeriesFrame("flat", t, v)}));
+  Image img = RenderPanel(kRedLinePanel, PanelData({SeriesFrame("flat", t, v)}));
   // 25 on [0, 100]: a quarter of 404 px above the bottom (442).
   for (int x : {200, 500, 900}) EXPECT_NEAR(RedY(img, x), 442 - 101, 2) << x;
 }
@@ -134,7 +121,7 @@ TEST(RenderTimeSeries, NegativeYAndBars) {
     "min":-100,"max":100,"color":{"mode":"fixed","fixedColor":"#FF0000"},
     "custom":{"drawStyle":"bars","fillOpacity":100,"transform":"negative-Y"}}},
     "options":{"legend":{"showLegend":false}}})";
-  Image img = RenderPanel(panel, Result1({SeriesFrame("neg", t, v)}));
+  Image img = RenderPanel(panel, PanelData({SeriesFrame("neg", t, v)}));
   // Zero is in the middle of the plot (y 240); −50 reaches 240 + 101 = 341. Bars are below 0.
   int red_above = 0, red_below = 0;
   for (int x = 60; x < 980; ++x) {
@@ -154,8 +141,8 @@ TEST(RenderStat, ThresholdColourAsBackground) {
   const char* panel = R"({"type":"stat","title":"S","options":{"colorMode":"background_solid",
     "graphMode":"none"},"fieldConfig":{"defaults":{"thresholds":{"mode":"absolute","steps":[
     {"color":"green","value":null},{"color":"red","value":80}]}}}})";
-  Image hot = RenderPanel(panel, Result1({NumberFrame("v", 90)}), {.width = 400, .height = 200});
-  Image ok = RenderPanel(panel, Result1({NumberFrame("v", 50)}), {.width = 400, .height = 200});
+  Image hot = RenderPanel(panel, PanelData({NumberFrame("v", 90)}), {.width = 400, .height = 200});
+  Image ok = RenderPanel(panel, PanelData({NumberFrame("v", 50)}), {.width = 400, .height = 200});
   // Dark theme: red #F2495C, green #73BF69, filling the cell (the whole body).
   for (auto [x, y] : {std::pair{20, 45}, {380, 185}, {30, 180}}) {
     EXPECT_TRUE(hot.Near(x, y, 0xF2495C, 3)) << x << "," << y;
@@ -165,15 +152,15 @@ TEST(RenderStat, ThresholdColourAsBackground) {
   const char* pct = R"({"type":"stat","options":{"colorMode":"background_solid","graphMode":"none"},
     "fieldConfig":{"defaults":{"min":0,"max":40,"thresholds":{"mode":"percentage","steps":[
     {"color":"green","value":null},{"color":"red","value":80}]}}}})";
-  EXPECT_TRUE(RenderPanel(pct, Result1({NumberFrame("v", 30)}), {.width = 400, .height = 200})
+  EXPECT_TRUE(RenderPanel(pct, PanelData({NumberFrame("v", 30)}), {.width = 400, .height = 200})
                   .Near(20, 45, 0x73BF69, 3));
-  EXPECT_TRUE(RenderPanel(pct, Result1({NumberFrame("v", 33)}), {.width = 400, .height = 200})
+  EXPECT_TRUE(RenderPanel(pct, PanelData({NumberFrame("v", 33)}), {.width = 400, .height = 200})
                   .Near(20, 45, 0xF2495C, 3));
   // The gradient ("background"): the end colour is the threshold colour.
   const char* gradient = R"({"type":"stat","options":{"colorMode":"background","graphMode":"none"},
     "fieldConfig":{"defaults":{"thresholds":{"steps":[{"color":"green","value":null},
     {"color":"red","value":80}]}}}})";
-  Image g = RenderPanel(gradient, Result1({NumberFrame("v", 95)}), {.width = 400, .height = 200});
+  Image g = RenderPanel(gradient, PanelData({NumberFrame("v", 95)}), {.width = 400, .height = 200});
   EXPECT_TRUE(g.Near(389, 189, 0xF2495C, 12));
   EXPECT_GT(g.R(20, 40), g.G(20, 40) + 80);
 }
@@ -182,7 +169,7 @@ TEST(RenderPie, SliceAngles) {
   const char* panel = R"({"type":"piechart","title":"P","options":{"pieType":"pie",
     "legend":{"showLegend":false},"reduceOptions":{"calcs":["lastNotNull"]}},
     "fieldConfig":{"defaults":{"color":{"mode":"palette-classic"}}}})";
-  Image img = RenderPanel(panel, Result1({NumberFrame("a", 75), NumberFrame("b", 25)}),
+  Image img = RenderPanel(panel, PanelData({NumberFrame("a", 75), NumberFrame("b", 25)}),
                           {.width = 600, .height = 600});
   // Body 584 × 562 at (8, 30): centre (300, 311), radius 562 / 2 − 6 = 275. Slices start at
   // 12 o'clock, clockwise, largest first: a (green #73BF69) over 0–270°, b (yellow #FADE2A) over
@@ -206,7 +193,7 @@ TEST(RenderPie, SliceAngles) {
   // A donut leaves its middle empty.
   const char* donut =
       R"({"type":"piechart","options":{"pieType":"donut","legend":{"showLegend":false}}})";
-  Image d = RenderPanel(donut, Result1({NumberFrame("a", 75), NumberFrame("b", 25)}),
+  Image d = RenderPanel(donut, PanelData({NumberFrame("a", 75), NumberFrame("b", 25)}),
                         {.width = 600, .height = 600});
   auto [ix, iy] = sample(45, 100);
   EXPECT_TRUE(d.Near(ix, iy, 0x181B1F, 3));
@@ -215,7 +202,7 @@ TEST(RenderPie, SliceAngles) {
 }
 
 TEST(RenderPanel, LightAndDarkThemes) {
-  auto data = Result1({NumberFrame("x", 1)});
+  auto data = PanelData({NumberFrame("x", 1)});
   const char* panel = R"({"type":"stat","title":"S","options":{"colorMode":"value"}})";
   Image dark = RenderPanel(panel, data, {.width = 300, .height = 150, .dark = true});
   Image light = RenderPanel(panel, data, {.width = 300, .height = 150, .dark = false});
@@ -244,7 +231,7 @@ TEST(RenderPanel, NoDataUnsupportedAndErrors) {
 
   warnings.clear();
   Image unsupported =
-      RenderPanel(R"({"type":"heatmap","title":"H","id":3})", Result1({NumberFrame("x", 1)}),
+      RenderPanel(R"({"type":"heatmap","title":"H","id":3})", PanelData({NumberFrame("x", 1)}),
                   {.width = 400, .height = 200}, &warnings);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_EQ(warnings[0], "panel 3 (H): not supported: heatmap");
@@ -261,7 +248,7 @@ TEST(RenderPanel, NoDataUnsupportedAndErrors) {
 
 TEST(RenderPanel, UnknownTimeZoneIsReportedAndUtcUsed) {
   std::vector<std::string> warnings;
-  RenderPanel(kRedLinePanel, Result1({SeriesFrame("x", Times(3), {1, 2, 3})}),
+  RenderPanel(kRedLinePanel, PanelData({SeriesFrame("x", Times(3), {1, 2, 3})}),
               {.timezone = "Mars/Olympus"}, &warnings);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("Mars/Olympus"), std::string::npos);
@@ -286,13 +273,13 @@ TEST(RenderPanel, AbsurdInputsNeverCrash) {
     for (const auto& values : cases) {
       std::vector<double> t = Times(std::max<int>(2, static_cast<int>(values.size())));
       t.resize(values.size());
-      auto data = Result1({SeriesFrame("s", t, values), SeriesFrame("s2", t, values)});
+      auto data = PanelData({SeriesFrame("s", t, values), SeriesFrame("s2", t, values)});
       Image img = RenderPanel(panel, data, {.width = 300, .height = 200});
       EXPECT_EQ(img.width, 300) << type;
     }
     // Time values that are absurd too, a frame with fields of different lengths, strings in a
     // number field, an empty frame, a frame without fields.
-    auto data = Result1({SeriesFrame("t", {nan, inf, -1e300}, {1, 2, 3})});
+    auto data = PanelData({SeriesFrame("t", {nan, inf, -1e300}, {1, 2, 3})});
     dashboards::Frame ragged = SeriesFrame("r", Times(5), {1, 2});
     ragged.fields[1].values.emplace_back(std::string("12abc"));
     ragged.fields[1].values.emplace_back(std::string("\xff\xfe"));
@@ -315,7 +302,7 @@ TEST(RenderPanel, AMillionPoints) {
     t[i] = kFrom + (kTo - kFrom) * static_cast<double>(i) / 999999.0;
     v[i] = std::sin(static_cast<double>(i) / 1000) * 100;
   }
-  auto data = Result1({SeriesFrame("m", t, v)});
+  auto data = PanelData({SeriesFrame("m", t, v)});
   Image img = RenderPanel(kRedLinePanel, data);
   EXPECT_EQ(img.width, 1000);
   // sin spans −100…100 but the axis is fixed to 0–100: the positive half is drawn.

@@ -25,6 +25,26 @@ inline rapidjson::Document Json(const std::string& text) {
   return d;
 }
 
+// The time range the tests draw: 6 hours from 2023-11-14 22:13:20 UTC (ms).
+constexpr double kFrom = 1700000000000;
+constexpr double kTo = kFrom + 6 * 3600 * 1000.0;
+
+// A panel's data over [kFrom, kTo].
+inline dashboards::PanelResult PanelData(std::vector<dashboards::Frame> frames) {
+  dashboards::PanelResult r;
+  r.from_ms = static_cast<int64_t>(kFrom);
+  r.to_ms = static_cast<int64_t>(kTo);
+  r.frames = std::move(frames);
+  return r;
+}
+
+// `n` times evenly spread over [kFrom, kTo].
+inline std::vector<double> Times(int n) {
+  std::vector<double> t;
+  for (int i = 0; i < n; ++i) t.push_back(kFrom + (kTo - kFrom) * i / (n - 1));
+  return t;
+}
+
 // A time series frame: Time (ms) and one Value field named by `name` (displayNameFromDS).
 inline dashboards::Frame SeriesFrame(const std::string& name, const std::vector<double>& times,
                                      const std::vector<double>& values) {
