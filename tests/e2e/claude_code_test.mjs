@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  Checks, claudeVersion, findClaudeBinary, finish, stopServer, EXIT_SKIP, describeExit, fetchText, formatLabels, freePorts, log, makeTempDir,
+  Checks, claudeVersion, requireClaudeAndOtelite, finish, stopServer, describeExit, fetchText, formatLabels, freePorts, log, makeTempDir,
   parseArgs, parsePromText, relClose, startProcess, stopProcess, tailText, waitFor,
 } from './lib.mjs';
 import {
@@ -58,20 +58,8 @@ async function main() {
   if (!opts.otelite) { console.error('--otelite BIN is required'); return 2; }
   if (!PROTOCOLS.includes(opts.protocol)) { console.error(`--protocol must be one of ${PROTOCOLS.join(', ')}`); return 2; }
 
-  const found = findClaudeBinary(HERE);
-  if (found.skip) {
-    console.log(`SKIP: ${found.scope} is missing: the Claude Code CLI was not installed ` +
-      `(run \`npm install\` in tests/e2e, which scripts/deps.sh does when the npm registry is reachable).`);
-    return EXIT_SKIP;
-  }
-  if (!found.bin) {
-    console.error(`FAIL: @anthropic-ai is installed but no native Claude Code binary was found; looked at:\n  ${found.candidates.join('\n  ')}`);
-    return 1;
-  }
-  if (!fs.existsSync(opts.otelite)) {
-    console.error(`FAIL: otelite binary ${opts.otelite} does not exist`);
-    return 1;
-  }
+  const found = requireClaudeAndOtelite(HERE, opts.otelite);
+  if (!found.bin) return found.exit;
 
   const started = Date.now();
   log(`Claude Code ${claudeVersion(HERE)} (${found.bin}), OTLP protocol ${opts.protocol}`);

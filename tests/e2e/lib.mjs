@@ -306,6 +306,27 @@ export function findClaudeBinary(dir) {
   return { bin: null, scope, candidates };
 }
 
+// What both Claude Code tests need before they start: the CLI's binary and the otelite binary.
+// {bin} when both are there; else {exit}: EXIT_SKIP (with the reason printed) when the CLI was
+// not installed, 1 (with the reason) when something installed is missing.
+export function requireClaudeAndOtelite(dir, otelite) {
+  const found = findClaudeBinary(dir);
+  if (found.skip) {
+    console.log(`SKIP: ${found.scope} is missing: the Claude Code CLI was not installed ` +
+      `(run \`npm install\` in tests/e2e, which scripts/deps.sh does when the npm registry is reachable).`);
+    return { exit: EXIT_SKIP };
+  }
+  if (!found.bin) {
+    console.error(`FAIL: @anthropic-ai is installed but no native Claude Code binary was found; looked at:\n  ${found.candidates.join('\n  ')}`);
+    return { exit: 1 };
+  }
+  if (!fs.existsSync(otelite)) {
+    console.error(`FAIL: otelite binary ${otelite} does not exist`);
+    return { exit: 1 };
+  }
+  return { bin: found.bin };
+}
+
 export function claudeVersion(dir) {
   try {
     return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', '@anthropic-ai', 'claude-code', 'package.json'), 'utf8')).version;
