@@ -40,6 +40,17 @@ std::string_view Labels::Get(std::string_view name) const {
   return {};
 }
 
+bool IsLegacyLabelName(std::string_view name) {
+  if (name.empty()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                    (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
 bool Labels::Has(std::string_view name) const {
   const auto& items = rep_->labels;
   auto it = std::lower_bound(items.begin(), items.end(), name,

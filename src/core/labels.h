@@ -24,6 +24,9 @@ struct Label {
 
 inline constexpr std::string_view kMetricNameLabel = "__name__";
 
+// Prometheus's (and Loki's) legacy label name rule: [a-zA-Z_][a-zA-Z0-9_]*.
+bool IsLegacyLabelName(std::string_view name);
+
 class Labels {
  public:
   Labels();

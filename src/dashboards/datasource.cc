@@ -83,17 +83,6 @@ QueryResponse FromPromQL(promql::QueryResult&& r) {
 // Loki timestamps are nanoseconds; frames use milliseconds (floored).
 int64_t NsToMs(int64_t ns) { return ns >= 0 ? ns / kNsPerMs : -((-ns + kNsPerMs - 1) / kNsPerMs); }
 
-bool IsLabelName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                    (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 QueryResponse Datasource::LogQuery(std::string_view, int64_t, int64_t, size_t, bool) {
@@ -283,7 +272,7 @@ Result<std::vector<std::string>> EmbeddedLoki::LabelValues(std::string_view name
   const int64_t start_ns = start_ms * kNsPerMs, end_ns = end_ms * kNsPerMs;
   const std::string label(name);
   if (IsBlank(selector)) return querier->LabelValues(label, start_ns, end_ns, {});
-  if (!IsLabelName(name)) {
+  if (!IsLegacyLabelName(name)) {
     return Status::InvalidArgument(fmt::format("invalid label name '{}'", name));
   }
   // Every value the entries of the selector carry, whatever their origin: one series per value.

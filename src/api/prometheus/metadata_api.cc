@@ -143,17 +143,6 @@ std::string LabelNameOf(const Request& request) {
   return decoded.empty() ? std::string(path) : decoded.front();
 }
 
-bool ValidLabelName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                    (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::string Rfc3339(int64_t ms) {
   const time_t seconds = static_cast<time_t>(ms / 1000);
   struct tm tm {};
@@ -230,7 +219,7 @@ void RegisterMetadataApi(Queryable* metrics, RuntimeInfo runtime, Router* router
   }
   router->Handle(http::verb::get, "/api/v1/label/*/values", [metrics](const Request& r) {
     const std::string name = LabelNameOf(r);
-    if (!ValidLabelName(name)) {
+    if (!IsLegacyLabelName(name)) {
       return Error(r, ErrorType::kBadData, fmt::format("invalid label name: \"{}\"", name));
     }
     return Strings(r, metrics, &name);

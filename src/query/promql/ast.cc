@@ -61,9 +61,7 @@ bool IsLegacyMetricName(std::string_view name) {
   return true;
 }
 
-bool IsLegacyLabelName(std::string_view name) {
-  return IsLegacyMetricName(name) && name.find(':') == std::string_view::npos;
-}
+bool IsLegacyLabelName(std::string_view name) { return otelite::IsLegacyLabelName(name); }
 
 std::string FormatPromDuration(int64_t ms) {
   if (ms == 0) return "0s";
