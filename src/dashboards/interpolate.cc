@@ -5,6 +5,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "core/civil_time.h"
 #include "dashboards/interval.h"
 
 namespace otelite::dashboards {
@@ -108,12 +109,6 @@ void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d) {
   *d = doy - (153 * mp + 2) / 5 + 1;
   *m = mp < 10 ? mp + 3 : mp - 9;
   *y = year + (*m <= 2 ? 1 : 0);
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
 }
 
 std::string IsoTime(int64_t ms) {

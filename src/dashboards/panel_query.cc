@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/civil_time.h"
 #include "dashboards/interpolate.h"
 #include "dashboards/interval.h"
 #include "dashboards/json_members.h"
@@ -17,12 +18,6 @@ namespace otelite::dashboards {
 namespace {
 
 constexpr size_t kDefaultMaxLines = 1000;
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
 
 struct TargetSettings {
   int64_t from_ms = 0;

@@ -10,6 +10,8 @@
 #include <optional>
 #include <sstream>
 
+#include "core/civil_time.h"
+
 namespace otelite::dashboards {
 namespace {
 
@@ -21,19 +23,6 @@ constexpr int64_t kDayMs = 24 * kHourMs;
 constexpr int64_t kMinMs = -62167219200000LL;  // 0000-01-01T00:00:00Z
 constexpr int64_t kMaxMs = 253402300799999LL;  // 9999-12-31T23:59:59.999Z
 constexpr int64_t kMaxOffsetMs = 26 * kHourMs;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = FloorDiv(y, 400);
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 struct Civil {
   int64_t year;

@@ -2,6 +2,8 @@
 
 #include <cairo-ft.h>
 #include <ft2build.h>
+
+#include "core/civil_time.h"
 #include FT_FREETYPE_H
 
 #include <cmath>
@@ -283,15 +285,6 @@ std::vector<std::string> Canvas::Wrap(std::string_view text, double max_width, F
   }
   while (!lines.empty() && lines.back().empty()) lines.pop_back();
   return lines;
-}
-
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
 }
 
 WallTime ToWall(int64_t ms, const dashboards::TimeZone& tz) {

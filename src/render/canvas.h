@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/civil_time.h"
 #include "dashboards/time_range.h"
 #include "render/colors.h"
 
@@ -84,7 +85,5 @@ struct WallTime {
   int ms = 0;
 };
 WallTime ToWall(int64_t ms, const dashboards::TimeZone& tz);
-// Days since 1970-01-01 for a civil date (proleptic Gregorian).
-int64_t DaysFromCivil(int64_t y, int m, int d);
 
 }  // namespace otelite::render

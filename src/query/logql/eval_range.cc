@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "core/civil_time.h"
 #include "query/logql/eval.h"
 #include "query/logql/eval_columnar.h"
 #include "query/logql/pipeline.h"
@@ -219,8 +220,6 @@ struct StringViewHash {
 };
 
 // Floor division and modulo for possibly negative times.
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 
 // Steps at start, start + step, … (`steps` of them), each with the window (t − range, t].
 struct Grid {

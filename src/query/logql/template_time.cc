@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/civil_time.h"
 #include "query/logql/template_internal.h"
 
 namespace otelite::logql::template_internal {
@@ -20,18 +21,6 @@ constexpr const char* kLongMonths[] = {"January",   "February", "March",    "Apr
                                        "September", "October",  "November", "December"};
 constexpr const char* kLongDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                      "Thursday", "Friday", "Saturday"};
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  int64_t era = FloorDiv(y, 400);
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 struct Civil {
   int64_t year;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/civil_time.h"
 #include "core/labels.h"
 #include "core/status.h"
 #include "query/promql/ast.h"
@@ -22,11 +23,6 @@ namespace otelite::promql {
 std::string LabelsString(const Labels& labels);
 
 // Floor division for possibly negative times.
-inline int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
 
 // Applies an arithmetic or comparison operator. Arithmetic: *value is the result, returns true.
 // Comparison: returns whether it holds, *value = lhs.

@@ -7,6 +7,8 @@
 #include <limits>
 #include <string_view>
 
+#include "core/civil_time.h"
+
 namespace otelite::promql {
 namespace {
 
@@ -430,8 +432,6 @@ double BucketFraction(double lower, double upper, std::vector<Bucket>* buckets) 
 namespace {
 
 // Division and remainder rounding toward −∞ (b > 0), without overflow for any int64 a.
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b < 0 ? 1 : 0); }
-int64_t FloorMod(int64_t a, int64_t b) { return a % b + (a % b < 0 ? b : 0); }
 
 struct CivilDate {
   int64_t year;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/civil_time.h"
 #include "storage/tsdb/encoding.h"
 
 namespace otelite::tsdb {
@@ -13,12 +14,6 @@ namespace {
 
 bool SameBits(double a, double b) {
   return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b);
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
 }
 
 // Counters, histograms and a summary's _count/_sum are cumulative: they get a zero at their
