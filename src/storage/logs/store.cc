@@ -74,6 +74,12 @@ Matchers MetadataFiltersFor(const Matchers& filters, const Labels& stream) {
   return out;
 }
 
+// The last component of a path.
+std::string_view FileName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 constexpr uint64_t kPersistingOrder = 1ULL << 61;
 constexpr uint64_t kHeadOrder = 1ULL << 62;
 
@@ -104,15 +110,21 @@ class StoreQuerier : public LogQuerier {
     LogStore::Snapshot snap = store_->TakeSnapshot(start_ns, end_ns, matches, filter);
 
     std::map<Labels, std::vector<Part>> streams;
+    // The shard selection as this store's segment file names (ids of other stores name none).
     const bool one_shard = hints.only_shard.has_value();
+    std::vector<std::string_view> files;  // views into `hints`
+    auto add_file = [&](const std::string& id) {
+      if (auto file = store_->ShardFileName(id)) files.push_back(*file);
+    };
+    if (one_shard) add_file(*hints.only_shard);
+    for (const std::string& id : hints.exclude_shards) add_file(id);
+    std::sort(files.begin(), files.end());
     for (size_t rank = 0; rank < snap.segments.size(); ++rank) {
       const auto& seg = snap.segments[rank];
       const SegmentMeta& meta = seg->meta();
-      if (one_shard ? !store_->IsShard(meta, *hints.only_shard)
-                    : !hints.exclude_shards.empty() &&
-                          std::binary_search(hints.exclude_shards.begin(),
-                                             hints.exclude_shards.end(), store_->ShardId(meta))) {
-        continue;
+      if (one_shard || !files.empty()) {
+        const bool listed = std::binary_search(files.begin(), files.end(), FileName(meta.path));
+        if (listed != one_shard) continue;
       }
       if (meta.min_t > end_ns || meta.max_t < start_ns) {
         stats_->segments_skipped.fetch_add(1, std::memory_order_relaxed);
@@ -344,17 +356,13 @@ LogStore::LogStore(std::string dir, LogStoreOptions options)
 }
 
 std::string LogStore::ShardId(const SegmentMeta& meta) const {
-  return fmt::format("{}#{}", uid_, fs::path(meta.path).filename().string());
+  return fmt::format("{}#{}", uid_, FileName(meta.path));
 }
 
-bool LogStore::IsShard(const SegmentMeta& meta, std::string_view id) const {
-  // Without building the id: "<uid>#" then the end of the path after its last '/'.
+std::optional<std::string_view> LogStore::ShardFileName(std::string_view id) const {
   const std::string prefix = fmt::format("{}#", uid_);
-  if (!id.starts_with(prefix)) return false;
-  const std::string_view name = id.substr(prefix.size());
-  const std::string_view path = meta.path;
-  return path.ends_with(name) &&
-         (path.size() == name.size() || path[path.size() - name.size() - 1] == '/');
+  if (!id.starts_with(prefix)) return std::nullopt;
+  return id.substr(prefix.size());
 }
 
 std::string LogStore::segments_dir() const { return (fs::path(dir_) / "segments").string(); }

@@ -25,6 +25,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -132,7 +133,8 @@ class LogStore : public LogAppender, public LogQueryable {
   // The id of a segment as a LogShard: this store instance's number and the file name (a cut's
   // generation is never reused while the store is open; a reopened store has a new number).
   std::string ShardId(const SegmentMeta& meta) const;
-  bool IsShard(const SegmentMeta& meta, std::string_view id) const;  // ShardId(meta) == id
+  // The segment file name of a shard id of this store; nullopt for another store's id.
+  std::optional<std::string_view> ShardFileName(std::string_view id) const;
 
   std::string dir_;
   LogStoreOptions options_;
