@@ -43,7 +43,7 @@ void ForEachPanel(const rapidjson::Value& panels,
 
 }  // namespace
 
-CacheWarmer::CacheWarmer(CacheWarmerOptions options, const dashboards::DashboardStore* dashboards,
+CacheWarmer::CacheWarmer(CacheWarmerOptions options, dashboards::DashboardStore* dashboards,
                          logs::LogStore* events, const logql::Engine* engine)
     : options_(options),
       dashboards_(dashboards),
@@ -113,10 +113,8 @@ size_t CacheWarmer::RunOnce() {
   range.to_ms = newest + span;
   range.raw_from = std::to_string(range.from_ms);
   range.raw_to = std::to_string(range.to_ms);
-  const api::ui::QueryApi api{.auth = nullptr,
-                              .store = const_cast<dashboards::DashboardStore*>(dashboards_),
-                              .datasources = &datasources_,
-                              .now_ms = nullptr};
+  const api::ui::QueryApi api{
+      .auth = nullptr, .store = dashboards_, .datasources = &datasources_, .now_ms = nullptr};
   dashboards::SearchOptions search;
   search.type = dashboards::SearchOptions::Type::kDashboards;
   search.limit = 5000;

@@ -34,7 +34,7 @@ class CacheWarmer {
  public:
   // `engine` gives the options and the cache; the warmer queries with a copy of its options on
   // one thread, sharing the cache. Every pointer must outlive the warmer.
-  CacheWarmer(CacheWarmerOptions options, const dashboards::DashboardStore* dashboards,
+  CacheWarmer(CacheWarmerOptions options, dashboards::DashboardStore* dashboards,
               logs::LogStore* events, const logql::Engine* engine);
   ~CacheWarmer();
 
@@ -48,7 +48,7 @@ class CacheWarmer {
   void Loop();
 
   CacheWarmerOptions options_;
-  const dashboards::DashboardStore* dashboards_;
+  dashboards::DashboardStore* dashboards_;
   logs::LogStore* events_;
   logql::Engine engine_;
   dashboards::Datasources datasources_;  // the event store only
