@@ -233,7 +233,9 @@ void CheckAgainstTranslator(std::string_view json, std::span<const LogEntry> ent
                                                otlp::DefaultLokiIndexAttributes());
   LogBatch batch;
   otlp::Rejections rejections;
-  translator.Translate(request, now_ns, &batch, &rejections);
+  if (Status st = translator.Translate(request, now_ns, &batch, &rejections); !st.ok()) {
+    Fail("translator failed: " + st.ToString());
+  }
   if (rejections.count() > 0) Fail("translator rejected records: " + rejections.Message());
   if (batch.streams.size() != 1 ||
       batch.streams[0].labels != Labels(std::vector<Label>{{"service_name", "claude-code"}})) {

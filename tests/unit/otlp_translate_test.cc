@@ -40,7 +40,7 @@ struct Fixture {
     MetricsTranslator t(&acc, TranslateLimits{});
     MetricBatch batch;
     Rejections local;
-    t.Translate(request, kNow, &batch, rejections ? rejections : &local);
+    EXPECT_TRUE(t.Translate(request, kNow, &batch, rejections ? rejections : &local).ok());
     return batch;
   }
 };
@@ -211,12 +211,13 @@ TEST(OtlpTranslate, LogsBecomeStreamsWithStructuredMetadata) {
   auto* inner = kv->mutable_value()->mutable_kvlist_value()->add_values();
   inner->set_key("x");
   inner->mutable_value()->set_bool_value(true);
-  r->set_trace_id(std::string("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10", 16));
+  r->set_trace_id(
+      std::string("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10", 16));
 
   LogsTranslator t(TranslateLimits{}, DefaultLokiIndexAttributes());
   LogBatch batch;
   Rejections rejections;
-  t.Translate(req, kNow, &batch, &rejections);
+  EXPECT_TRUE(t.Translate(req, kNow, &batch, &rejections).ok());
   ASSERT_EQ(batch.streams.size(), 1u);
   EXPECT_EQ(batch.streams[0].labels, Labels(std::vector<Label>{{"service_name", "claude-code"}}));
   ASSERT_EQ(batch.streams[0].entries.size(), 1u);
@@ -244,7 +245,7 @@ TEST(OtlpTranslate, OversizedLogBodyIsRejected) {
   LogsTranslator t(TranslateLimits{}, DefaultLokiIndexAttributes());
   LogBatch batch;
   Rejections rejections;
-  t.Translate(req, kNow, &batch, &rejections);
+  EXPECT_TRUE(t.Translate(req, kNow, &batch, &rejections).ok());
   EXPECT_TRUE(batch.streams.empty());
   EXPECT_EQ(rejections.count(), 1);
   EXPECT_NE(rejections.Message().find("body is 307200 bytes"), std::string::npos);
@@ -302,9 +303,9 @@ namespace {
 TEST(OtlpTranslate, NonUtf8LabelValuesAreRejected) {
   EXPECT_TRUE(IsValidUtf8("plain ascii"));
   EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated sequence
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // UTF-16 surrogate
+  EXPECT_FALSE(IsValidUtf8("\xc3"));          // truncated sequence
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // UTF-16 surrogate
   Fixture f;
   auto* m = f.scope->add_metrics();
   m->set_name("g");

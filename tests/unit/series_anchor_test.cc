@@ -404,9 +404,11 @@ TEST(SeriesAnchor, TranslatedSamplesCarryOneAnchorPerSeriesAndStoresFollowIt) {
     otlp::Rejections rejections;
     const double delta = 1.25 * (i + 1);
     want_total += delta;
-    translator.Translate(
-        CostRequest(i % 2 == 0 ? ab : ba, t0 + i * minute_ns, t0 + (i + 1) * minute_ns, delta),
-        kNowNs, &batch, &rejections);
+    EXPECT_TRUE(translator
+                    .Translate(CostRequest(i % 2 == 0 ? ab : ba, t0 + i * minute_ns,
+                                           t0 + (i + 1) * minute_ns, delta),
+                               kNowNs, &batch, &rejections)
+                    .ok());
     ASSERT_EQ(rejections.count(), 0) << rejections.Message();
     ASSERT_EQ(batch.samples.size(), 1u);
     ASSERT_NE(batch.samples[0].anchor, nullptr);

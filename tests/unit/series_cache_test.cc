@@ -13,11 +13,9 @@ using opentelemetry::proto::common::v1::KeyValue;
 namespace pbm = opentelemetry::proto::metrics::v1;
 
 SeriesKey KeyOf(const std::vector<std::pair<std::string, std::string>>& attrs) {
-  google::protobuf::RepeatedPtrField<KeyValue> fields;
+  std::vector<KeyValueView> fields;
   for (const auto& [k, v] : attrs) {
-    auto* kv = fields.Add();
-    kv->set_key(k);
-    kv->mutable_value()->set_string_value(v);
+    fields.push_back({k, {.kind = AnyValueView::Kind::kString, .bytes = v}});
   }
   SeriesKeyHasher h;
   h.Attributes(fields);
@@ -31,13 +29,10 @@ TEST(SeriesCache, KeysSeparateValuesKeysTypesAndBoundaries) {
   // Length prefixes keep "ab"+"c" apart from "a"+"bc".
   EXPECT_NE(KeyOf({{"ab", "c"}}), KeyOf({{"a", "bc"}}));
   EXPECT_NE(KeyOf({{"a", "1"}, {"b", "2"}}), KeyOf({{"a", "1"}}));
-  google::protobuf::RepeatedPtrField<KeyValue> as_int, as_string;
-  auto* i = as_int.Add();
-  i->set_key("n");
-  i->mutable_value()->set_int_value(1);
-  auto* s = as_string.Add();
-  s->set_key("n");
-  s->mutable_value()->set_string_value("1");
+  const std::vector<KeyValueView> as_int = {
+      {"n", {.kind = AnyValueView::Kind::kInt, .int_value = 1, .bytes = {}}}};
+  const std::vector<KeyValueView> as_string = {
+      {"n", {.kind = AnyValueView::Kind::kString, .bytes = "1"}}};
   SeriesKeyHasher hi, hs;
   hi.Attributes(as_int);
   hs.Attributes(as_string);
@@ -160,8 +155,8 @@ TEST(SeriesCache, CachedTranslationEqualsUncached) {
   for (int round = 0; round < 2; ++round) {  // the second round is all cache hits
     MetricBatch a, b;
     Rejections ra, rb;
-    cached.Translate(req, now, &a, &ra);
-    plain.Translate(req, now, &b, &rb);
+    EXPECT_TRUE(cached.Translate(req, now, &a, &ra).ok());
+    EXPECT_TRUE(plain.Translate(req, now, &b, &rb).ok());
     ASSERT_EQ(a.samples.size(), 3u);
     for (size_t i = 0; i < 3; ++i) EXPECT_EQ(a.samples[i].labels, b.samples[i].labels);
     EXPECT_EQ(a.samples[0].labels.Get("type"), "input");

@@ -1,7 +1,6 @@
 #include "api/otlp/otlp_grpc.h"
 
-#include <google/protobuf/arena.h>
-#include <grpcpp/support/message_allocator.h>
+#include <grpcpp/support/byte_buffer.h>
 
 #include "api/status_map.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
@@ -13,87 +12,84 @@ namespace {
 namespace pbcm = opentelemetry::proto::collector::metrics::v1;
 namespace pbcl = opentelemetry::proto::collector::logs::v1;
 
-// Request and response of one call live on one protobuf arena: a request of a thousand data
-// points is a few block allocations instead of thousands, and is freed at once.
-template <typename Request, typename Response>
-class ArenaMessages final : public grpc::MessageHolder<Request, Response> {
- public:
-  ArenaMessages() : arena_(Options()) {
-    this->set_request(google::protobuf::Arena::CreateMessage<Request>(&arena_));
-    this->set_response(google::protobuf::Arena::CreateMessage<Response>(&arena_));
+// The services take the request as bytes (gRPC's "raw" methods): the receiver decodes them
+// into views (ingest/otlp/wire_view.h) instead of gRPC parsing them into generated messages.
+// gRPC has already inflated a compressed request.
+//
+// A request usually arrives in one slice; otherwise its slices are joined into one.
+grpc::Status RequestBytes(const grpc::ByteBuffer& request, grpc::Slice* joined,
+                          std::string_view* bytes) {
+  if (!request.TrySingleSlice(joined).ok()) {
+    if (grpc::Status st = request.DumpToSingleSlice(joined); !st.ok()) return st;
   }
-  void Release() override { delete this; }
+  *bytes = std::string_view(reinterpret_cast<const char*>(joined->begin()), joined->size());
+  return grpc::Status::OK;
+}
 
- private:
-  static google::protobuf::ArenaOptions Options() {
-    google::protobuf::ArenaOptions options;
-    options.start_block_size = 64 << 10;
-    options.max_block_size = 4 << 20;
-    return options;
-  }
-  google::protobuf::Arena arena_;
-};
-
-template <typename Request, typename Response>
-class ArenaAllocator final : public grpc::MessageAllocator<Request, Response> {
- public:
-  grpc::MessageHolder<Request, Response>* AllocateMessages() override {
-    return new ArenaMessages<Request, Response>();
-  }
-};
-
-// Runs an export on gRPC's callback threads and finishes the call.
-template <typename Result, typename SetRejected>
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const Result& result,
-                                 SetRejected set_rejected) {
+template <typename Response, typename SetRejected>
+grpc::ServerUnaryReactor* RunExport(otlp::OtlpReceiver* receiver, bool metrics,
+                                    grpc::CallbackServerContext* context,
+                                    const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+                                    SetRejected set_rejected) {
   auto* reactor = context->DefaultReactor();
+  grpc::Slice slice;
+  std::string_view bytes;
+  if (grpc::Status st = RequestBytes(*request, &slice, &bytes); !st.ok()) {
+    reactor->Finish(st);
+    return reactor;
+  }
+  const otlp::ExportResult result =
+      metrics ? receiver->ExportMetricsBody(bytes, otlp::Encoding::kProtobuf, /*gzip=*/false)
+              : receiver->ExportLogsBody(bytes, otlp::Encoding::kProtobuf, /*gzip=*/false);
   if (!result.status.ok()) {
     reactor->Finish(ToGrpcStatus(result.status));
     return reactor;
   }
-  if (result.rejected > 0 || !result.message.empty()) set_rejected(result);
+  Response message;
+  if (result.rejected > 0 || !result.message.empty()) set_rejected(result, &message);
+  std::string encoded = message.SerializeAsString();
+  grpc::Slice out(encoded);
+  *response = grpc::ByteBuffer(&out, 1);
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }
 
-class MetricsService final : public pbcm::MetricsService::CallbackService {
+class MetricsService final
+    : public pbcm::MetricsService::WithRawCallbackMethod_Export<pbcm::MetricsService::Service> {
  public:
-  explicit MetricsService(otlp::OtlpReceiver* receiver) : receiver_(receiver) {
-    SetMessageAllocatorFor_Export(&allocator_);
-  }
+  explicit MetricsService(otlp::OtlpReceiver* receiver) : receiver_(receiver) {}
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-                                   const pbcm::ExportMetricsServiceRequest* request,
-                                   pbcm::ExportMetricsServiceResponse* response) override {
-    auto result = receiver_->ExportMetrics(*request, request->ByteSizeLong());
-    return Finish(context, result, [response](const otlp::ExportResult& r) {
-      response->mutable_partial_success()->set_rejected_data_points(r.rejected);
-      response->mutable_partial_success()->set_error_message(r.message);
-    });
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override {
+    return RunExport<pbcm::ExportMetricsServiceResponse>(
+        receiver_, true, context, request, response,
+        [](const otlp::ExportResult& r, pbcm::ExportMetricsServiceResponse* message) {
+          message->mutable_partial_success()->set_rejected_data_points(r.rejected);
+          message->mutable_partial_success()->set_error_message(r.message);
+        });
   }
 
  private:
   otlp::OtlpReceiver* receiver_;
-  ArenaAllocator<pbcm::ExportMetricsServiceRequest, pbcm::ExportMetricsServiceResponse> allocator_;
 };
 
-class LogsService final : public pbcl::LogsService::CallbackService {
+class LogsService final
+    : public pbcl::LogsService::WithRawCallbackMethod_Export<pbcl::LogsService::Service> {
  public:
-  explicit LogsService(otlp::OtlpReceiver* receiver) : receiver_(receiver) {
-    SetMessageAllocatorFor_Export(&allocator_);
-  }
+  explicit LogsService(otlp::OtlpReceiver* receiver) : receiver_(receiver) {}
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
-                                   const pbcl::ExportLogsServiceRequest* request,
-                                   pbcl::ExportLogsServiceResponse* response) override {
-    auto result = receiver_->ExportLogs(*request, request->ByteSizeLong());
-    return Finish(context, result, [response](const otlp::ExportResult& r) {
-      response->mutable_partial_success()->set_rejected_log_records(r.rejected);
-      response->mutable_partial_success()->set_error_message(r.message);
-    });
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override {
+    return RunExport<pbcl::ExportLogsServiceResponse>(
+        receiver_, false, context, request, response,
+        [](const otlp::ExportResult& r, pbcl::ExportLogsServiceResponse* message) {
+          message->mutable_partial_success()->set_rejected_log_records(r.rejected);
+          message->mutable_partial_success()->set_error_message(r.message);
+        });
   }
 
  private:
   otlp::OtlpReceiver* receiver_;
-  ArenaAllocator<pbcl::ExportLogsServiceRequest, pbcl::ExportLogsServiceResponse> allocator_;
 };
 
 }  // namespace

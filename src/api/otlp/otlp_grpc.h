@@ -2,13 +2,13 @@
 // itself). Failures map to gRPC status codes (INVALID_ARGUMENT, RESOURCE_EXHAUSTED,
 // UNAVAILABLE); rejected items are reported in partial_success. The trace service is not
 // registered, so trace exports get UNIMPLEMENTED, as from the seed's collector. The services
-// use gRPC's callback API with requests decoded onto a protobuf arena per call.
+// use gRPC's callback API with raw (byte) requests, which the receiver decodes into views.
 #pragma once
-
-#include <memory>
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/service_type.h>
+
+#include <memory>
 
 #include "ingest/otlp/receiver.h"
 

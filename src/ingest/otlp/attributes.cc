@@ -1,10 +1,11 @@
 #include "ingest/otlp/attributes.h"
 
-#include <cmath>
-
 #include <rapidjson/stringbuffer.h>
-#include <simdjson.h>
 #include <rapidjson/writer.h>
+#include <simdjson.h>
+
+#include <cmath>
+#include <cstring>
 
 #include "core/float_format.h"
 #include "model/naming.h"
@@ -14,7 +15,7 @@ namespace {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-std::string Base64(const std::string& bytes) {
+std::string Base64(std::string_view bytes) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
@@ -38,52 +39,63 @@ std::string Base64(const std::string& bytes) {
   return out;
 }
 
-void WriteJson(const AnyValue& v, JsonWriter* w, int depth) {
+using Kind = AnyValueView::Kind;
+
+void WriteJson(const AnyValueView& v, JsonWriter* w, int depth) {
   if (depth > 64) {
     w->Null();
     return;
   }
-  switch (v.value_case()) {
-    case AnyValue::kStringValue:
-      w->String(v.string_value().data(), static_cast<rapidjson::SizeType>(v.string_value().size()));
+  switch (v.kind) {
+    case Kind::kString:
+      w->String(v.bytes.data(), static_cast<rapidjson::SizeType>(v.bytes.size()));
       break;
-    case AnyValue::kBoolValue: w->Bool(v.bool_value()); break;
-    case AnyValue::kIntValue: w->Int64(v.int_value()); break;
-    case AnyValue::kDoubleValue:
-      if (std::isfinite(v.double_value())) {
-        w->Double(v.double_value());
+    case Kind::kBool:
+      w->Bool(v.bool_value);
+      break;
+    case Kind::kInt:
+      w->Int64(v.int_value);
+      break;
+    case Kind::kDouble:
+      if (std::isfinite(v.double_value)) {
+        w->Double(v.double_value);
       } else {
-        std::string s = FormatGoFloat(v.double_value());
+        std::string s = FormatGoFloat(v.double_value);
         w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
       }
       break;
-    case AnyValue::kBytesValue: {
-      std::string s = Base64(v.bytes_value());
+    case Kind::kBytes: {
+      std::string s = Base64(v.bytes);
       w->String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
       break;
     }
-    case AnyValue::kArrayValue:
+    case Kind::kArray:
       w->StartArray();
-      for (const auto& e : v.array_value().values()) WriteJson(e, w, depth + 1);
+      ForEachArrayValue(v, [&](const AnyValueView& e) { WriteJson(e, w, depth + 1); });
       w->EndArray();
       break;
-    case AnyValue::kKvlistValue:
+    case Kind::kKvlist:
       w->StartObject();
-      for (const auto& kv : v.kvlist_value().values()) {
-        w->Key(kv.key().data(), static_cast<rapidjson::SizeType>(kv.key().size()));
-        WriteJson(kv.value(), w, depth + 1);
-      }
+      ForEachKeyValue(v, [&](const KeyValueView& kv) {
+        w->Key(kv.key.data(), static_cast<rapidjson::SizeType>(kv.key.size()));
+        WriteJson(kv.value, w, depth + 1);
+      });
       w->EndObject();
       break;
-    case AnyValue::VALUE_NOT_SET: w->Null(); break;
+    case Kind::kEmpty:
+      w->Null();
+      break;
   }
 }
 
-void Flatten(const std::string& key, const AnyValue& value, std::vector<Label>* out, int depth) {
-  if (value.value_case() == AnyValue::kKvlistValue && depth < 16) {
-    for (const auto& kv : value.kvlist_value().values()) {
-      Flatten(key + "_" + kv.key(), kv.value(), out, depth + 1);
-    }
+void Flatten(std::string_view key, const AnyValueView& value, std::vector<Label>* out, int depth) {
+  if (value.kind == Kind::kKvlist && depth < 16) {
+    ForEachKeyValue(value, [&](const KeyValueView& kv) {
+      std::string nested(key);
+      nested += '_';
+      nested += kv.key;
+      Flatten(nested, kv.value, out, depth + 1);
+    });
     return;
   }
   out->push_back({LokiLabelName(key), AnyValueToString(value)});
@@ -91,33 +103,50 @@ void Flatten(const std::string& key, const AnyValue& value, std::vector<Label>* 
 
 }  // namespace
 
-std::string AnyValueToString(const AnyValue& value) {
-  switch (value.value_case()) {
-    case AnyValue::kStringValue: return value.string_value();
-    case AnyValue::kBoolValue: return value.bool_value() ? "true" : "false";
-    case AnyValue::kIntValue: return std::to_string(value.int_value());
-    case AnyValue::kDoubleValue: {
+std::string AnyValueToString(const AnyValueView& value) {
+  switch (value.kind) {
+    case Kind::kString:
+      return std::string(value.bytes);
+    case Kind::kBool:
+      return value.bool_value ? "true" : "false";
+    case Kind::kInt:
+      return std::to_string(value.int_value);
+    case Kind::kDouble:
       // Shortest round-trip in plain notation where reasonable, as Go's 'f', -1 does for the
       // magnitudes attributes carry; the 'g' layout otherwise.
-      return FormatGoFloat(value.double_value());
-    }
-    case AnyValue::kBytesValue: return Base64(value.bytes_value());
-    case AnyValue::kArrayValue:
-    case AnyValue::kKvlistValue: {
+      return FormatGoFloat(value.double_value);
+    case Kind::kBytes:
+      return Base64(value.bytes);
+    case Kind::kArray:
+    case Kind::kKvlist: {
       rapidjson::StringBuffer buffer;
       JsonWriter writer(buffer);
       WriteJson(value, &writer, 0);
       return std::string(buffer.GetString(), buffer.GetSize());
     }
-    case AnyValue::VALUE_NOT_SET: return "";
+    case Kind::kEmpty:
+      return "";
   }
   return "";
 }
 
-void FlattenForLoki(const std::string& key, const AnyValue& value, std::vector<Label>* out) {
+void FlattenForLoki(std::string_view key, const AnyValueView& value, std::vector<Label>* out) {
   Flatten(key, value, out, 0);
 }
 
-bool IsValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+bool IsValidUtf8(std::string_view s) {
+  // Nearly every attribute is ASCII, which is valid UTF-8: seen 8 bytes at a time without the
+  // setup cost of simdjson's validator, which decides about everything else.
+  uint64_t high_bits = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    high_bits |= word;
+  }
+  for (; i < s.size(); ++i) high_bits |= static_cast<uint8_t>(s[i]);
+  if ((high_bits & 0x8080808080808080ULL) == 0) return true;
+  return simdjson::validate_utf8(s.data(), s.size());
+}
 
 }  // namespace otelite::otlp

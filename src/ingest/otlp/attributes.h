@@ -8,19 +8,16 @@
 #include <vector>
 
 #include "core/labels.h"
-#include "opentelemetry/proto/common/v1/common.pb.h"
+#include "ingest/otlp/wire_view.h"
 
 namespace otelite::otlp {
 
-using AnyValue = opentelemetry::proto::common::v1::AnyValue;
-using KeyValue = opentelemetry::proto::common::v1::KeyValue;
-
-std::string AnyValueToString(const AnyValue& value);
+std::string AnyValueToString(const AnyValueView& value);
 
 // Loki's flattening for structured metadata: a map value {"b": 1} under key "a" becomes
 // a_b="1" (recursively); everything else is rendered with AnyValueToString. Names are
 // Loki-normalised (LokiLabelName). Appends to *out.
-void FlattenForLoki(const std::string& key, const AnyValue& value, std::vector<Label>* out);
+void FlattenForLoki(std::string_view key, const AnyValueView& value, std::vector<Label>* out);
 
 bool IsValidUtf8(std::string_view s);
 

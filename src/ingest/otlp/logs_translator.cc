@@ -1,8 +1,8 @@
 #include "ingest/otlp/logs_translator.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "ingest/otlp/attributes.h"
 #include "model/naming.h"
@@ -10,13 +10,10 @@
 namespace otelite::otlp {
 namespace {
 
-namespace pbl = opentelemetry::proto::logs::v1;
-using opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest;
-
 constexpr int64_t kYear2000Nanos = 946'684'800LL * 1'000'000'000LL;
 constexpr int64_t kMaxFutureNanos = 3600LL * 1'000'000'000LL;
 
-std::string Hex(const std::string& bytes) {
+std::string Hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size() * 2);
@@ -44,34 +41,126 @@ std::vector<Label> Normalize(std::vector<Label> items) {
   return out;
 }
 
+// Loki names of attribute keys, remembered by position: consecutive records mostly carry the
+// same keys in the same order, so a key costs a comparison instead of a rewrite.
+class KeyNames {
+ public:
+  const std::string& Get(size_t position, std::string_view key) {
+    if (position >= known_.size()) known_.resize(position + 1);
+    auto& [known_key, name] = known_[position];
+    if (known_key.data() == nullptr || known_key != key) {
+      known_key = key;
+      name = LokiLabelName(key);
+    }
+    return name;
+  }
+
+ private:
+  std::vector<std::pair<std::string_view, std::string>> known_;
+};
+
+// The record's own metadata (attributes, then its fields) in record order into *own.
+void RecordMetadata(const LogsRequestView& request, const LogRecordView& r, KeyNames* names,
+                    std::vector<Label>* own) {
+  own->clear();
+  size_t position = 0;
+  for (const KeyValueView& kv : request.Attributes(r.attributes)) {
+    if (kv.value.kind == AnyValueView::Kind::kKvlist) {
+      FlattenForLoki(kv.key, kv.value, own);
+    } else {
+      own->push_back({names->Get(position, kv.key), AnyValueToString(kv.value)});
+    }
+    ++position;
+  }
+  if (!r.event_name.empty()) own->push_back({"event_name", std::string(r.event_name)});
+  if (r.severity_number != 0) {
+    own->push_back({"severity_number", std::to_string(r.severity_number)});
+  }
+  if (!r.severity_text.empty()) own->push_back({"severity_text", std::string(r.severity_text)});
+  if (!r.trace_id.empty()) own->push_back({"trace_id", Hex(r.trace_id)});
+  if (!r.span_id.empty()) own->push_back({"span_id", Hex(r.span_id)});
+  if (r.flags != 0) own->push_back({"flags", std::to_string(r.flags)});
+  if (r.dropped_attributes_count != 0) {
+    own->push_back({"dropped_attributes_count", std::to_string(r.dropped_attributes_count)});
+  }
+  if (r.observed_time_unix_nano != 0) {
+    own->push_back({"observed_timestamp", std::to_string(r.observed_time_unix_nano)});
+  }
+}
+
+// Normalize(shared + own) without sorting `shared` again (it is normalised already): the
+// record's labels are ordered by name through indices (stable: of equal names the last wins)
+// and merged in, a record's label replacing a shared one of the same name. Moves out of *own.
+std::vector<Label> MergeMetadata(const std::vector<Label>& shared, std::vector<Label>* own,
+                                 std::vector<uint32_t>* order) {
+  order->resize(own->size());
+  for (uint32_t k = 0; k < order->size(); ++k) (*order)[k] = k;
+  std::stable_sort(order->begin(), order->end(),
+                   [own](uint32_t a, uint32_t b) { return (*own)[a].name < (*own)[b].name; });
+  std::vector<Label> out;
+  out.reserve(shared.size() + own->size());
+  size_t i = 0, j = 0;
+  while (i < shared.size() || j < order->size()) {
+    if (j == order->size() || (i < shared.size() && shared[i].name < (*own)[(*order)[j]].name)) {
+      out.push_back(shared[i++]);
+      continue;
+    }
+    size_t last = j;  // of equal names, the last one given
+    while (last + 1 < order->size() &&
+           (*own)[(*order)[last + 1]].name == (*own)[(*order)[j]].name) {
+      ++last;
+    }
+    Label& label = (*own)[(*order)[last]];
+    if (i < shared.size() && shared[i].name == label.name) ++i;
+    out.push_back(std::move(label));
+    j = last + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& DefaultLokiIndexAttributes() {
   static const std::vector<std::string> kAttributes = {
-      "service.name",          "service.namespace",    "service.instance.id",
-      "deployment.environment", "deployment.environment.name", "cloud.region",
-      "cloud.availability_zone", "k8s.cluster.name",    "k8s.namespace.name",
-      "k8s.pod.name",          "k8s.container.name",   "container.name",
-      "k8s.replicaset.name",   "k8s.deployment.name",  "k8s.statefulset.name",
-      "k8s.daemonset.name",    "k8s.cronjob.name",     "k8s.job.name",
+      "service.name",
+      "service.namespace",
+      "service.instance.id",
+      "deployment.environment",
+      "deployment.environment.name",
+      "cloud.region",
+      "cloud.availability_zone",
+      "k8s.cluster.name",
+      "k8s.namespace.name",
+      "k8s.pod.name",
+      "k8s.container.name",
+      "container.name",
+      "k8s.replicaset.name",
+      "k8s.deployment.name",
+      "k8s.statefulset.name",
+      "k8s.daemonset.name",
+      "k8s.cronjob.name",
+      "k8s.job.name",
   };
   return kAttributes;
 }
 
-void LogsTranslator::Translate(const ExportLogsServiceRequest& request, int64_t now_ns,
-                               LogBatch* batch, Rejections* rejections) const {
-  for (const auto& rl : request.resource_logs()) {
+void LogsTranslator::Translate(const LogsRequestView& request, int64_t now_ns, LogBatch* batch,
+                               Rejections* rejections) const {
+  KeyNames names;
+  std::vector<Label> own;
+  std::vector<uint32_t> order;
+  for (const ResourceLogsView& rl : request.resource_logs) {
     // Stream labels and resource-level metadata.
     std::vector<Label> stream_labels;
     std::vector<Label> resource_metadata;
-    for (const auto& kv : rl.resource().attributes()) {
-      bool index = std::find(index_attributes_.begin(), index_attributes_.end(), kv.key()) !=
+    for (const KeyValueView& kv : request.Attributes(rl.resource.attributes)) {
+      bool index = std::find(index_attributes_.begin(), index_attributes_.end(), kv.key) !=
                    index_attributes_.end();
       if (index) {
-        std::string value = AnyValueToString(kv.value());
-        if (!value.empty()) stream_labels.push_back({LokiLabelName(kv.key()), std::move(value)});
+        std::string value = AnyValueToString(kv.value);
+        if (!value.empty()) stream_labels.push_back({LokiLabelName(kv.key), std::move(value)});
       } else {
-        FlattenForLoki(kv.key(), kv.value(), &resource_metadata);
+        FlattenForLoki(kv.key, kv.value, &resource_metadata);
       }
     }
     if (stream_labels.empty()) {
@@ -88,59 +177,49 @@ void LogsTranslator::Translate(const ExportLogsServiceRequest& request, int64_t 
       target = &batch->streams.back();
     }
 
-    for (const auto& sl : rl.scope_logs()) {
+    for (const ScopeLogsView& sl :
+         std::span(request.scope_logs).subspan(rl.scope_logs.begin, rl.scope_logs.size())) {
       std::vector<Label> scope_metadata = resource_metadata;
-      if (!sl.scope().name().empty()) scope_metadata.push_back({"scope_name", sl.scope().name()});
-      if (!sl.scope().version().empty()) {
-        scope_metadata.push_back({"scope_version", sl.scope().version()});
+      if (!sl.scope.name.empty()) {
+        scope_metadata.push_back({"scope_name", std::string(sl.scope.name)});
       }
-      for (const auto& kv : sl.scope().attributes()) {
-        FlattenForLoki(kv.key(), kv.value(), &scope_metadata);
+      if (!sl.scope.version.empty()) {
+        scope_metadata.push_back({"scope_version", std::string(sl.scope.version)});
       }
-      for (int i = 0; i < sl.log_records_size(); ++i) {
-        const auto& r = sl.log_records(i);
+      for (const KeyValueView& kv : request.Attributes(sl.scope.attributes)) {
+        FlattenForLoki(kv.key, kv.value, &scope_metadata);
+      }
+      const std::vector<Label> shared = Normalize(std::move(scope_metadata));
+      for (uint32_t i = 0; i < sl.log_records.size(); ++i) {
+        const LogRecordView& r = request.log_records[sl.log_records.begin + i];
         auto reject = [&](const std::string& why) {
           rejections->Add(1, fmt::format("log record {}: {}", i, why));
         };
-        if (r.attributes_size() > limits_.max_attributes) {
-          reject(fmt::format("{} attributes, limit is {}", r.attributes_size(),
+        if (r.attributes.size() > static_cast<uint32_t>(limits_.max_attributes)) {
+          reject(fmt::format("{} attributes, limit is {}", r.attributes.size(),
                              limits_.max_attributes));
           continue;
         }
-        int64_t ts = r.time_unix_nano() != 0 ? r.time_unix_nano() : r.observed_time_unix_nano();
+        auto ts = static_cast<int64_t>(r.time_unix_nano != 0 ? r.time_unix_nano
+                                                             : r.observed_time_unix_nano);
         if (ts == 0) ts = now_ns;
         if (ts < kYear2000Nanos || ts > now_ns + kMaxFutureNanos) {
-          reject(fmt::format("timeUnixNano {} is implausible (before 2000 or more than 1h ahead "
-                             "of the server clock)",
-                             static_cast<uint64_t>(ts)));
+          reject(
+              fmt::format("timeUnixNano {} is implausible (before 2000 or more than 1h ahead "
+                          "of the server clock)",
+                          static_cast<uint64_t>(ts)));
           continue;
         }
         LogEntry entry;
         entry.timestamp_ns = ts;
-        entry.line = AnyValueToString(r.body());
+        entry.line = AnyValueToString(r.body);
         if (entry.line.size() > limits_.max_log_value_bytes) {
           reject(fmt::format("body is {} bytes, limit is {}", entry.line.size(),
                              limits_.max_log_value_bytes));
           continue;
         }
-        std::vector<Label> metadata = scope_metadata;
-        for (const auto& kv : r.attributes()) FlattenForLoki(kv.key(), kv.value(), &metadata);
-        if (!r.event_name().empty()) metadata.push_back({"event_name", r.event_name()});
-        if (r.severity_number() != 0) {
-          metadata.push_back({"severity_number", std::to_string(r.severity_number())});
-        }
-        if (!r.severity_text().empty()) metadata.push_back({"severity_text", r.severity_text()});
-        if (!r.trace_id().empty()) metadata.push_back({"trace_id", Hex(r.trace_id())});
-        if (!r.span_id().empty()) metadata.push_back({"span_id", Hex(r.span_id())});
-        if (r.flags() != 0) metadata.push_back({"flags", std::to_string(r.flags())});
-        if (r.dropped_attributes_count() != 0) {
-          metadata.push_back(
-              {"dropped_attributes_count", std::to_string(r.dropped_attributes_count())});
-        }
-        if (r.observed_time_unix_nano() != 0) {
-          metadata.push_back({"observed_timestamp", std::to_string(r.observed_time_unix_nano())});
-        }
-        entry.metadata = Normalize(std::move(metadata));
+        RecordMetadata(request, r, &names, &own);
+        entry.metadata = MergeMetadata(shared, &own, &order);
         bool ok = true;
         for (const auto& m : entry.metadata) {
           if (m.value.size() > limits_.max_log_value_bytes) {
@@ -166,12 +245,13 @@ void LogsTranslator::Translate(const ExportLogsServiceRequest& request, int64_t 
   std::erase_if(batch->streams, [](const LogStream& s) { return s.entries.empty(); });
 }
 
-int64_t LogsTranslator::CountLogRecords(const ExportLogsServiceRequest& request) {
-  int64_t n = 0;
-  for (const auto& rl : request.resource_logs()) {
-    for (const auto& sl : rl.scope_logs()) n += sl.log_records_size();
-  }
-  return n;
+Status LogsTranslator::Translate(
+    const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request,
+    int64_t now_ns, LogBatch* batch, Rejections* rejections) const {
+  LogsRequestView view;
+  if (Status st = ViewLogsRequest(request, &view); !st.ok()) return st;
+  Translate(view, now_ns, batch, rejections);
+  return Status::Ok();
 }
 
 }  // namespace otelite::otlp

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ingest/otlp/metrics_translator.h"
+#include "ingest/otlp/wire_view.h"
 #include "model/log.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 
@@ -22,11 +23,12 @@ class LogsTranslator {
   LogsTranslator(TranslateLimits limits, std::vector<std::string> index_attributes)
       : limits_(limits), index_attributes_(std::move(index_attributes)) {}
 
-  void Translate(const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request,
-                 int64_t now_ns, LogBatch* batch, Rejections* rejections) const;
-
-  static int64_t CountLogRecords(
-      const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request);
+  void Translate(const LogsRequestView& request, int64_t now_ns, LogBatch* batch,
+                 Rejections* rejections) const;
+  // The same for a parsed request (through its view; fails only on an internal error).
+  Status Translate(
+      const opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request,
+      int64_t now_ns, LogBatch* batch, Rejections* rejections) const;
 
  private:
   TranslateLimits limits_;

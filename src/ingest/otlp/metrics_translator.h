@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <string>
 
+#include "core/status.h"
 #include "ingest/otlp/series_cache.h"
+#include "ingest/otlp/wire_view.h"
 #include "model/delta_to_cumulative.h"
 #include "model/metric.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
@@ -36,9 +38,6 @@ class Rejections {
   size_t omitted_ = 0;
 };
 
-// Number of data points a metric carries (what partial_success counts against).
-int64_t PointCount(const opentelemetry::proto::metrics::v1::Metric& metric);
-
 class MetricsTranslator {
  public:
   // `series` remembers the labels of known series (may be null: no caching).
@@ -48,13 +47,12 @@ class MetricsTranslator {
 
   // Appends the request's points to *batch; rejected points are counted in *rejections.
   // now_ns is the receive time (for sanity checks and accumulator expiry).
-  void Translate(
+  void Translate(const MetricsRequestView& request, int64_t now_ns, MetricBatch* batch,
+                 Rejections* rejections) const;
+  // The same for a parsed request (through its view; fails only on an internal error).
+  Status Translate(
       const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request,
       int64_t now_ns, MetricBatch* batch, Rejections* rejections) const;
-
-  // Number of data points in a request (what partial_success counts against).
-  static int64_t CountDataPoints(
-      const opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request);
 
  private:
   DeltaToCumulative* accumulator_;

@@ -10,13 +10,26 @@
 namespace otelite::otlp {
 namespace {
 
-// Decoded requests live on an arena: one allocation per block instead of one per message,
-// freed at once (about 2.5x faster JSON decoding than heap-allocated messages).
+// Requests decoded from JSON live on an arena: one allocation per block instead of one per
+// message, freed at once (about 2.5x faster JSON decoding than heap-allocated messages).
 google::protobuf::ArenaOptions RequestArenaOptions() {
   google::protobuf::ArenaOptions options;
   options.start_block_size = 64 << 10;
   options.max_block_size = 4 << 20;
   return options;
+}
+
+Status DecodeProtobuf(std::string_view bytes, MetricsRequestView* out) {
+  return DecodeMetricsRequest(bytes, out);
+}
+Status DecodeProtobuf(std::string_view bytes, LogsRequestView* out) {
+  return DecodeLogsRequest(bytes, out);
+}
+Status ViewOf(const ExportMetricsServiceRequest& request, MetricsRequestView* out) {
+  return ViewMetricsRequest(request, out);
+}
+Status ViewOf(const ExportLogsServiceRequest& request, LogsRequestView* out) {
+  return ViewLogsRequest(request, out);
 }
 
 }  // namespace
@@ -31,41 +44,37 @@ OtlpReceiver::OtlpReceiver(ReceiverOptions options, MetricAppender* metrics, Log
       metrics_translator_(&accumulator_, options_.limits, &series_cache_),
       logs_translator_(options_.limits, options_.loki_index_attributes) {}
 
-template <typename Request>
-Status OtlpReceiver::Decode(std::string_view body, Encoding encoding, bool gzip,
-                            Request* out) const {
-  std::string inflated;
+template <typename Message, typename View>
+Status OtlpReceiver::Decode(std::string_view body, Encoding encoding, bool gzip, View* out,
+                            std::string* inflated) const {
   if (gzip) {
     auto r = Gunzip(body, options_.max_body_bytes);
     if (!r.ok()) return r.status();
-    inflated = std::move(r).value();
-    body = inflated;
+    *inflated = std::move(r).value();
+    body = *inflated;
   } else if (body.size() > options_.max_body_bytes) {
     return Status::TooLarge(
         fmt::format("request body is {} bytes, limit is {}", body.size(), options_.max_body_bytes));
   }
-  if (encoding == Encoding::kJson) return DecodeJson(body, out);
-  if (!out->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return Status::InvalidArgument(fmt::format(
-        "request body is not a valid {} protobuf message ({} bytes: malformed, truncated, or a "
-        "string field that is not UTF-8)",
-        out->GetDescriptor()->name(), body.size()));
-  }
-  return Status::Ok();
+  if (encoding == Encoding::kProtobuf) return DecodeProtobuf(body, out);
+  // JSON is parsed into the generated message, whose canonical encoding the view then reads.
+  google::protobuf::Arena arena(RequestArenaOptions());
+  auto* message = google::protobuf::Arena::CreateMessage<Message>(&arena);
+  if (Status st = DecodeJson(body, message); !st.ok()) return st;
+  return ViewOf(*message, out);
 }
 
 Status OtlpReceiver::DecodeMetrics(std::string_view body, Encoding encoding, bool gzip,
-                                   ExportMetricsServiceRequest* out) const {
-  return Decode(body, encoding, gzip, out);
+                                   MetricsRequestView* out, std::string* inflated) const {
+  return Decode<ExportMetricsServiceRequest>(body, encoding, gzip, out, inflated);
 }
 
 Status OtlpReceiver::DecodeLogs(std::string_view body, Encoding encoding, bool gzip,
-                                ExportLogsServiceRequest* out) const {
-  return Decode(body, encoding, gzip, out);
+                                LogsRequestView* out, std::string* inflated) const {
+  return Decode<ExportLogsServiceRequest>(body, encoding, gzip, out, inflated);
 }
 
-ExportResult OtlpReceiver::ExportMetrics(const ExportMetricsServiceRequest& request,
-                                         size_t wire_bytes) {
+ExportResult OtlpReceiver::ExportMetrics(const MetricsRequestView& request, size_t wire_bytes) {
   auto ticket = admission_.Admit(wire_bytes);
   if (!ticket.ok()) return {ticket.status()};
   MetricBatch batch;
@@ -80,7 +89,7 @@ ExportResult OtlpReceiver::ExportMetrics(const ExportMetricsServiceRequest& requ
           Status::Unavailable(fmt::format("storage did not accept the data: {}", st.message()))};
     }
   }
-  int64_t total = MetricsTranslator::CountDataPoints(request);
+  const int64_t total = request.PointCount();
   if (stored.rejected > 0) {
     // Samples the store refused (too old for the out-of-order window, a different value for
     // a stored timestamp): reported like invalid points, one per sample, at most all points.
@@ -93,7 +102,7 @@ ExportResult OtlpReceiver::ExportMetrics(const ExportMetricsServiceRequest& requ
   return {Status::Ok(), rejections.count(), rejections.Message()};
 }
 
-ExportResult OtlpReceiver::ExportLogs(const ExportLogsServiceRequest& request, size_t wire_bytes) {
+ExportResult OtlpReceiver::ExportLogs(const LogsRequestView& request, size_t wire_bytes) {
   auto ticket = admission_.Admit(wire_bytes);
   if (!ticket.ok()) return {ticket.status()};
   LogBatch batch;
@@ -107,7 +116,7 @@ ExportResult OtlpReceiver::ExportLogs(const ExportLogsServiceRequest& request, s
           Status::Unavailable(fmt::format("storage did not accept the data: {}", st.message()))};
     }
   }
-  int64_t total = LogsTranslator::CountLogRecords(request);
+  const int64_t total = request.RecordCount();
   log_records_accepted_.fetch_add(total - rejections.count(), std::memory_order_relaxed);
   log_records_rejected_.fetch_add(rejections.count(), std::memory_order_relaxed);
   return {Status::Ok(), rejections.count(), rejections.Message()};
@@ -117,27 +126,27 @@ ExportResult OtlpReceiver::ExportMetricsBody(std::string_view body, Encoding enc
   // Admission before decoding too: decoding is where a flood costs memory.
   auto ticket = admission_.Admit(body.size());
   if (!ticket.ok()) return {ticket.status()};
-  google::protobuf::Arena arena(RequestArenaOptions());
-  auto* request = google::protobuf::Arena::CreateMessage<ExportMetricsServiceRequest>(&arena);
-  if (Status st = DecodeMetrics(body, encoding, gzip, request); !st.ok()) {
+  thread_local MetricsRequestView request;  // its memory reused by the thread's next request
+  std::string inflated;
+  if (Status st = DecodeMetrics(body, encoding, gzip, &request, &inflated); !st.ok()) {
     requests_failed_.fetch_add(1, std::memory_order_relaxed);
     return {st};
   }
   ticket = Admission::Ticket();
-  return ExportMetrics(*request, body.size());
+  return ExportMetrics(request, body.size());
 }
 
 ExportResult OtlpReceiver::ExportLogsBody(std::string_view body, Encoding encoding, bool gzip) {
   auto ticket = admission_.Admit(body.size());
   if (!ticket.ok()) return {ticket.status()};
-  google::protobuf::Arena arena(RequestArenaOptions());
-  auto* request = google::protobuf::Arena::CreateMessage<ExportLogsServiceRequest>(&arena);
-  if (Status st = DecodeLogs(body, encoding, gzip, request); !st.ok()) {
+  thread_local LogsRequestView request;
+  std::string inflated;
+  if (Status st = DecodeLogs(body, encoding, gzip, &request, &inflated); !st.ok()) {
     requests_failed_.fetch_add(1, std::memory_order_relaxed);
     return {st};
   }
   ticket = Admission::Ticket();
-  return ExportLogs(*request, body.size());
+  return ExportLogs(request, body.size());
 }
 
 void OtlpReceiver::ExpireState(int64_t now_ns) {

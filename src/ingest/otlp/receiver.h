@@ -56,19 +56,21 @@ class OtlpReceiver {
  public:
   OtlpReceiver(ReceiverOptions options, MetricAppender* metrics, LogAppender* logs);
 
-  // For already-decoded requests (gRPC). `wire_bytes` is what admission accounts.
-  ExportResult ExportMetrics(const ExportMetricsServiceRequest& request, size_t wire_bytes);
-  ExportResult ExportLogs(const ExportLogsServiceRequest& request, size_t wire_bytes);
+  // For decoded requests. `wire_bytes` is what admission accounts.
+  ExportResult ExportMetrics(const MetricsRequestView& request, size_t wire_bytes);
+  ExportResult ExportLogs(const LogsRequestView& request, size_t wire_bytes);
 
-  // For HTTP bodies: `gzip` when Content-Encoding: gzip.
+  // For request bodies (gRPC: protobuf, already inflated; HTTP: `gzip` when
+  // Content-Encoding: gzip).
   ExportResult ExportMetricsBody(std::string_view body, Encoding encoding, bool gzip);
   ExportResult ExportLogsBody(std::string_view body, Encoding encoding, bool gzip);
 
-  // Decoders (also used by tests, fuzzers and benchmarks).
-  Status DecodeMetrics(std::string_view body, Encoding encoding, bool gzip,
-                       ExportMetricsServiceRequest* out) const;
-  Status DecodeLogs(std::string_view body, Encoding encoding, bool gzip,
-                    ExportLogsServiceRequest* out) const;
+  // Decoders (also used by tests, fuzzers and benchmarks). The views point into `body` or,
+  // when it was compressed, into *inflated.
+  Status DecodeMetrics(std::string_view body, Encoding encoding, bool gzip, MetricsRequestView* out,
+                       std::string* inflated) const;
+  Status DecodeLogs(std::string_view body, Encoding encoding, bool gzip, LogsRequestView* out,
+                    std::string* inflated) const;
 
   // Drops delta-accumulation state of series idle past the expiry.
   void ExpireState(int64_t now_ns);
@@ -76,8 +78,9 @@ class OtlpReceiver {
   Admission& admission() { return admission_; }
 
  private:
-  template <typename Request>
-  Status Decode(std::string_view body, Encoding encoding, bool gzip, Request* out) const;
+  template <typename Message, typename View>
+  Status Decode(std::string_view body, Encoding encoding, bool gzip, View* out,
+                std::string* inflated) const;
 
   ReceiverOptions options_;
   MetricAppender* metrics_;

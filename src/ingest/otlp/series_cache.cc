@@ -19,7 +19,18 @@ uint64_t Finalize(uint64_t h) {
   return h;
 }
 
-enum Tag : uint64_t { kString = 1, kBool, kInt, kDouble, kArray, kMap, kBytes, kEmpty, kKey };
+enum Tag : uint64_t {
+  kString = 1,
+  kBool,
+  kInt,
+  kDouble,
+  kArray,
+  kMap,
+  kBytes,
+  kEmpty,
+  kKey,
+  kWire
+};
 
 }  // namespace
 
@@ -46,54 +57,57 @@ void SeriesKeyHasher::Bytes(std::string_view bytes) {
 
 void SeriesKeyHasher::U64(uint64_t value) { Word(value); }
 
-void SeriesKeyHasher::Attributes(
-    const google::protobuf::RepeatedPtrField<opentelemetry::proto::common::v1::KeyValue>&
-        attributes) {
+void SeriesKeyHasher::Attributes(std::span<const KeyValueView> attributes) {
   Word(attributes.size());
-  for (const auto& kv : attributes) {
+  for (const KeyValueView& kv : attributes) {
     Word(kKey);
-    Bytes(kv.key());
-    Value(kv.value());
+    Bytes(kv.key);
+    Value(kv.value);
   }
 }
 
-void SeriesKeyHasher::Value(const opentelemetry::proto::common::v1::AnyValue& v) {
-  using opentelemetry::proto::common::v1::AnyValue;
-  switch (v.value_case()) {
-    case AnyValue::kStringValue:
+void SeriesKeyHasher::Encoded(std::string_view attributes_wire) {
+  Word(kWire);
+  Bytes(attributes_wire);
+}
+
+void SeriesKeyHasher::Value(const AnyValueView& v) {
+  using Kind = AnyValueView::Kind;
+  switch (v.kind) {
+    case Kind::kString:
       Word(kString);
-      Bytes(v.string_value());
+      Bytes(v.bytes);
       break;
-    case AnyValue::kBoolValue:
+    case Kind::kBool:
       Word(kBool);
-      Word(v.bool_value());
+      Word(v.bool_value);
       break;
-    case AnyValue::kIntValue:
+    case Kind::kInt:
       Word(kInt);
-      Word(static_cast<uint64_t>(v.int_value()));
+      Word(static_cast<uint64_t>(v.int_value));
       break;
-    case AnyValue::kDoubleValue: {
+    case Kind::kDouble: {
       uint64_t bits;
-      double d = v.double_value();
-      std::memcpy(&bits, &d, 8);
+      std::memcpy(&bits, &v.double_value, 8);
       Word(kDouble);
       Word(bits);
       break;
     }
-    case AnyValue::kBytesValue:
+    case Kind::kBytes:
       Word(kBytes);
-      Bytes(v.bytes_value());
+      Bytes(v.bytes);
       break;
-    case AnyValue::kArrayValue:
+    // Arrays and maps by their encoding: two encodings of one value are two keys for the same
+    // labels, which costs a second cache entry, never a wrong series.
+    case Kind::kArray:
       Word(kArray);
-      Word(v.array_value().values_size());
-      for (const auto& e : v.array_value().values()) Value(e);
+      Bytes(v.bytes);
       break;
-    case AnyValue::kKvlistValue:
+    case Kind::kKvlist:
       Word(kMap);
-      Attributes(v.kvlist_value().values());
+      Bytes(v.bytes);
       break;
-    case AnyValue::VALUE_NOT_SET:
+    case Kind::kEmpty:
       Word(kEmpty);
       break;
   }

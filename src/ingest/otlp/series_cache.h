@@ -24,8 +24,8 @@
 
 #include "core/labels.h"
 #include "core/units.h"
+#include "ingest/otlp/wire_view.h"
 #include "model/series_anchor.h"
-#include "opentelemetry/proto/common/v1/common.pb.h"
 
 namespace otelite::otlp {
 
@@ -40,10 +40,12 @@ class SeriesKeyHasher {
  public:
   void Bytes(std::string_view bytes);
   void U64(uint64_t value);
-  void Attributes(
-      const google::protobuf::RepeatedPtrField<opentelemetry::proto::common::v1::KeyValue>&
-          attributes);
-  void Value(const opentelemetry::proto::common::v1::AnyValue& value);
+  void Attributes(std::span<const KeyValueView> attributes);
+  // Attributes by their protobuf encoding: fewer words to mix than Attributes. Two encodings
+  // of the same attributes make two keys for the same labels, which costs a second cache
+  // entry, never a wrong series.
+  void Encoded(std::string_view attributes_wire);
+  void Value(const AnyValueView& value);
   SeriesKey Key() const;
 
  private:

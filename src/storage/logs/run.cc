@@ -144,9 +144,10 @@ void ChunkBuilder::Add(int64_t t, std::string_view line,
     uint32_t slot = last_slots_[i];
     if (slot == UINT32_MAX || columns_[slot].name != name) {
       bool added = false;
-      const std::string_view stored = column_names_.Find(name) ? name : arena_->Copy(name);
-      slot = column_names_.Intern(stored, &added);
+      slot = column_names_.Intern(name, &added);
       if (added) {
+        const std::string_view stored = arena_->Copy(name);
+        column_names_.Rebind(slot, stored);
         columns_.emplace_back();
         columns_.back().name = stored;
       }
@@ -157,14 +158,12 @@ void ChunkBuilder::Add(int64_t t, std::string_view line,
     if (c.last_code != 0 && c.last_value == value) {
       code = c.last_code;
     } else {
-      std::optional<uint32_t> found = c.dict.Find(value);
-      if (!found) {
-        bool added = false;
-        found = c.dict.Intern(arena_->Copy(value), &added);
-      }
-      code = *found + 1;
+      bool added = false;
+      const uint32_t index = c.dict.Intern(value, &added);
+      if (added) c.dict.Rebind(index, arena_->Copy(value));
+      code = index + 1;
       c.last_code = code;
-      c.last_value = c.dict.strings()[*found];
+      c.last_value = c.dict.strings()[index];
     }
     if (c.codes.size() > row) {  // the name twice in one entry: the last value wins
       c.codes.back() = code;

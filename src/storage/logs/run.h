@@ -39,6 +39,9 @@ class StringInterner {
   uint32_t Intern(std::string_view s, bool* added);
   // The index of s, or nullopt.
   std::optional<uint32_t> Find(std::string_view s) const;
+  // Points entry `index` at `same`, a copy of its string that lives longer (one lookup for
+  // "intern a copy if new": Intern the caller's string, then Rebind to a copy when added).
+  void Rebind(uint32_t index, std::string_view same) { strings_[index] = same; }
   const std::vector<std::string_view>& strings() const { return strings_; }
   std::vector<std::string_view> TakeStrings() { return std::move(strings_); }
   size_t size() const { return strings_.size(); }

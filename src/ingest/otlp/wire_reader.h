@@ -1,0 +1,158 @@
+// Internal to wire_view*.cc: reading one in-memory protobuf message field by field on
+// protobuf's io::CodedInputStream, with payloads handed out as views into the same bytes, and
+// the decoding of the common messages (AnyValue, KeyValue, Resource, InstrumentationScope).
+//
+// Every Decode* function returns false to give up (see wire_view.h): on malformed input, on a
+// string that is not UTF-8, or on an encoding the fast walk leaves to the generated parser.
+// With `validate` false the input is a canonical re-encoding of a parsed message and may
+// contain anything the generated classes hold (exemplars, unknown groups, deep values).
+#pragma once
+
+#include <google/protobuf/io/coded_stream.h>
+
+#include <climits>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ingest/otlp/wire_view.h"
+
+namespace otelite::otlp::wire {
+
+// The wire types a message's fields may have (bit 1 << wire type), by field number; 0 for a
+// field number the message does not define.
+struct Schema {
+  static constexpr uint8_t kVarint = 1 << 0;
+  static constexpr uint8_t kFixed64 = 1 << 1;
+  static constexpr uint8_t kLength = 1 << 2;
+  static constexpr uint8_t kFixed32 = 1 << 5;
+  static constexpr uint32_t kMaxField = 15;
+  uint8_t wire_types[kMaxField + 1] = {};
+
+  constexpr Schema(std::initializer_list<std::pair<uint32_t, uint8_t>> fields) {
+    for (const auto& [number, types] : fields) wire_types[number] = types;
+  }
+  // Whether the field is one the message defines but with another wire type, which protobuf
+  // treats as an unknown field.
+  constexpr bool Mismatch(uint32_t number, uint32_t wire_type) const {
+    return number <= kMaxField && wire_types[number] != 0 &&
+           (wire_types[number] & (1u << wire_type)) == 0;
+  }
+};
+
+class FieldReader {
+ public:
+  explicit FieldReader(std::string_view message)
+      : data_(message.data()),
+        size_(static_cast<int>(message.size())),
+        in_(reinterpret_cast<const uint8_t*>(message.data()), size_) {}
+
+  // Moves to the next field of the message `schema` describes: false at the end of the
+  // message, or when the rest is malformed (then ok() is false). A field of a known number
+  // with another wire type is skipped, as protobuf skips an unknown field.
+  bool Next(const Schema& schema, bool validate) {
+    while (ok_) {
+      field_begin_ = in_.CurrentPosition();
+      if (field_begin_ >= size_) return false;
+      tag_ = in_.ReadTagNoLastTag();
+      if ((tag_ >> 3) == 0) return Fail();  // a zero tag or field number 0: malformed
+      // As protobuf reads a tag: at most 5 bytes, within 32 bits (CodedInputStream would
+      // read up to 10 and drop the high bits).
+      const int tag_bytes = in_.CurrentPosition() - field_begin_;
+      if (tag_bytes > 5 ||
+          (tag_bytes == 5 && static_cast<uint8_t>(data_[field_begin_ + 4]) >= 16)) {
+        return Fail();
+      }
+      if (!schema.Mismatch(number(), wire_type())) return true;
+      if (!Skip(validate)) return false;
+    }
+    return false;
+  }
+  uint32_t number() const { return tag_ >> 3; }
+  // Where the current field's tag begins, and where reading has got to.
+  const char* field_begin() const { return data_ + field_begin_; }
+  const char* position() const { return data_ + in_.CurrentPosition(); }
+  uint32_t wire_type() const { return tag_ & 7; }
+  bool ok() const { return ok_; }
+
+  bool Varint(uint64_t* value) { return Expect(0) && Check(in_.ReadVarint64(value)); }
+  bool Fixed64(uint64_t* value) { return Expect(1) && Check(in_.ReadLittleEndian64(value)); }
+  bool Fixed32(uint32_t* value) { return Expect(5) && Check(in_.ReadLittleEndian32(value)); }
+  bool Double(double* value) {
+    uint64_t bits;
+    if (!Fixed64(&bits)) return false;
+    std::memcpy(value, &bits, sizeof bits);
+    return true;
+  }
+  // A length-delimited payload (bytes, string, embedded message or packed values).
+  bool LengthDelimited(std::string_view* payload) {
+    if (!Expect(2)) return false;
+    // As protobuf reads a length: at most 5 bytes, below 2^31.
+    const int before = in_.CurrentPosition();
+    uint64_t length;
+    if (!in_.ReadVarint64(&length)) return Fail();
+    const int position = in_.CurrentPosition();
+    if (position - before > 5 || length > INT32_MAX) return Fail();
+    if (length > static_cast<uint64_t>(size_ - position)) return Fail();
+    *payload = std::string_view(data_ + position, length);
+    return Check(in_.Skip(static_cast<int>(length)));
+  }
+  // A `string` field: length-delimited, and UTF-8 as proto3 requires (checked when validating).
+  bool String(std::string_view* value, bool validate);
+  // A field the walk does not read. Unknown groups are left to the generated parser.
+  bool Skip(bool validate);
+  // A repeated fixed64 / double field, packed or not; values appended to *out.
+  template <typename T>
+  bool RepeatedFixed64(std::vector<T>* out) {
+    static_assert(sizeof(T) == 8);
+    if (wire_type() == 1) {
+      uint64_t bits;
+      if (!Fixed64(&bits)) return false;
+      T value;
+      std::memcpy(&value, &bits, 8);
+      out->push_back(value);
+      return true;
+    }
+    std::string_view packed;
+    if (!LengthDelimited(&packed) || packed.size() % 8 != 0) return Fail();
+    const size_t first = out->size();
+    out->resize(first + packed.size() / 8);
+    std::memcpy(out->data() + first, packed.data(), packed.size());  // little-endian host
+    return true;
+  }
+
+ private:
+  bool Expect(uint32_t wire_type) { return this->wire_type() == wire_type || Fail(); }
+  bool Check(bool ok) { return ok || Fail(); }
+  bool Fail() {
+    ok_ = false;
+    return false;
+  }
+
+  const char* data_;
+  int size_;
+  google::protobuf::io::CodedInputStream in_;
+  int field_begin_ = 0;
+  uint32_t tag_ = 0;
+  bool ok_ = true;
+};
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "packed values are copied as is");
+
+// Deepest nesting of array and kvlist values the fast walk checks itself.
+inline constexpr int kMaxValueDepth = 16;
+
+bool DecodeAnyValue(std::string_view message, bool validate, int depth, AnyValueView* out);
+bool DecodeKeyValue(std::string_view message, bool validate, int depth, KeyValueView* out);
+// Resource and InstrumentationScope; their attributes are appended to *attributes.
+bool DecodeResource(std::string_view message, bool validate, std::vector<KeyValueView>* attributes,
+                    ResourceView* out);
+bool DecodeScope(std::string_view message, bool validate, std::vector<KeyValueView>* attributes,
+                 ScopeView* out);
+// One `repeated KeyValue` entry, appended to *attributes.
+bool AppendKeyValue(FieldReader* reader, bool validate, std::vector<KeyValueView>* attributes);
+
+}  // namespace otelite::otlp::wire
