@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "ingest/otlp/attributes.h"
+#include "ingest/otlp/metrics_translator.h"
 #include "ingest/otlp/wire_view.h"
 
 namespace otelite::otlp {
@@ -251,6 +253,71 @@ TEST(OtlpWireView, UnpackedRepeatedValuesAndUnknownFieldsStayOnTheFastWalk) {
   EXPECT_EQ(hp.bucket_counts_size(), 2);
 }
 
+TEST(OtlpWireView, AttributesInterleavedWithOtherFieldsHaveNoSingleEncoding) {
+  // Series keys hash a point's attributes by their encoding only when they are one run.
+  const std::string kv_a = Raw().Length(1, "a").Length(2, Raw().Length(1, "1").str()).str();
+  const std::string kv_b = Raw().Length(1, "b").Length(2, Raw().Length(1, "2").str()).str();
+  const std::string interleaved = Raw().Length(7, kv_a).Fixed64(3, 9).Length(7, kv_b).str();
+  const std::string run = Raw().Fixed64(3, 9).Length(7, kv_a).Length(7, kv_b).str();
+  for (const auto& [point, contiguous] : {std::pair{interleaved, false}, std::pair{run, true}}) {
+    const std::string metric = Raw().Length(1, "g").Length(5, Raw().Length(1, point).str()).str();
+    const std::string bytes =
+        Raw().Length(1, Raw().Length(2, Raw().Length(2, metric).str()).str()).str();
+    MetricsRequestView v;
+    ASSERT_TRUE(DecodeMetricsRequest(bytes, &v).ok());
+    ASSERT_EQ(v.number_points.size(), 1u);
+    const NumberPointView& p = v.number_points[0];
+    EXPECT_EQ(p.time_unix_nano, 9u);
+    ASSERT_EQ(p.attributes.size(), 2u);
+    EXPECT_EQ(v.Attributes(p.attributes)[1].value.bytes, "2");
+    EXPECT_EQ(p.attributes_wire != nullptr, contiguous);
+    if (contiguous) {
+      EXPECT_EQ(std::string_view(p.attributes_wire, p.attributes_wire_size),
+                Raw().Length(7, kv_a).Length(7, kv_b).str());
+    }
+  }
+}
+
+TEST(OtlpWireView, TwoEncodingsOfOneSeriesAccumulateIntoOneSeries) {
+  // The same delta sum point once with its attributes in one run, once interleaved: two
+  // series-cache keys, one series, one running total.
+  const int64_t now = 1'795'535'650'809'000'000LL;
+  const std::string kv_a = Raw().Length(1, "a").Length(2, Raw().Length(1, "1").str()).str();
+  const std::string kv_b = Raw().Length(1, "b").Length(2, Raw().Length(1, "2").str()).str();
+  auto request = [&](bool run, uint64_t start, uint64_t time, double value) {
+    uint64_t bits;
+    std::memcpy(&bits, &value, 8);
+    Raw point;
+    if (run) {
+      point.Fixed64(2, start).Fixed64(3, time).Fixed64(4, bits).Length(7, kv_a).Length(7, kv_b);
+    } else {
+      point.Length(7, kv_a).Fixed64(2, start).Fixed64(3, time).Fixed64(4, bits).Length(7, kv_b);
+    }
+    const std::string sum = Raw().Length(1, point.str()).Varint(2, 1).Varint(3, 1).str();
+    const std::string metric = Raw().Length(1, "c").Length(7, sum).str();
+    return Raw().Length(1, Raw().Length(2, Raw().Length(2, metric).str()).str()).str();
+  };
+  DeltaToCumulative accumulator(std::chrono::minutes(180));
+  SeriesCache cache(std::chrono::minutes(180));
+  MetricsTranslator translator(&accumulator, TranslateLimits{}, &cache);
+  const uint64_t t0 = now - 120'000'000'000LL, minute = 60'000'000'000LL;
+  std::vector<double> totals;
+  for (int i = 0; i < 4; ++i) {
+    const std::string bytes = request(i % 2 == 0, t0 + i * minute, t0 + (i + 1) * minute, 1);
+    MetricsRequestView v;
+    ASSERT_TRUE(DecodeMetricsRequest(bytes, &v).ok());
+    MetricBatch batch;
+    Rejections rejections;
+    translator.Translate(v, now, &batch, &rejections);
+    ASSERT_EQ(rejections.count(), 0) << rejections.Message();
+    ASSERT_EQ(batch.samples.size(), 1u);
+    EXPECT_EQ(batch.samples[0].labels.ToString(), R"(c_total{a="1", b="2"})");
+    totals.push_back(batch.samples[0].value);
+  }
+  EXPECT_EQ(totals, (std::vector<double>{1, 2, 3, 4}));
+  EXPECT_EQ(cache.size(), 2u);  // one entry per encoding
+}
+
 TEST(OtlpWireView, MergedSingularFieldsGoThroughTheGeneratedParser) {
   // Two `resource` fields in one ResourceMetrics: protobuf merges them (both attributes).
   ExportMetricsServiceRequest a = EveryMetricField();
@@ -295,7 +362,8 @@ TEST(OtlpWireView, ExemplarsAndExponentialHistogramsAreReadThroughTheGeneratedPa
   exp->mutable_exponential_histogram()->add_data_points()->set_count(1);
   exp->mutable_exponential_histogram()->add_data_points()->set_count(2);
   MetricsRequestView v;
-  ASSERT_TRUE(DecodeMetricsRequest(request.SerializeAsString(), &v).ok());
+  const std::string bytes = request.SerializeAsString();  // the views point into it
+  ASSERT_TRUE(DecodeMetricsRequest(bytes, &v).ok());
   EXPECT_TRUE(v.fell_back);
   EXPECT_EQ(v.PointCount(), 7);  // the exponential histogram's 2 points count
   EXPECT_EQ(v.metrics.back().data, MetricDataCase::kExponentialHistogram);
@@ -355,7 +423,8 @@ TEST(OtlpWireView, NestedValuesAreReadOnDemand) {
   level->set_string_value("bottom");
 
   LogsRequestView v;
-  ASSERT_TRUE(DecodeLogsRequest(request.SerializeAsString(), &v).ok());
+  const std::string bytes = request.SerializeAsString();  // the views point into it
+  ASSERT_TRUE(DecodeLogsRequest(bytes, &v).ok());
   EXPECT_TRUE(v.fell_back);  // 40 levels: checked by the generated parser
   ASSERT_EQ(v.log_records.size(), 1u);
   const AnyValueView& b = v.log_records[0].body;
@@ -388,7 +457,8 @@ TEST(OtlpWireView, EveryLogRecordField) {
   sl->add_log_records()->set_time_unix_nano(13);
 
   LogsRequestView v;
-  ASSERT_TRUE(DecodeLogsRequest(request.SerializeAsString(), &v).ok());
+  const std::string bytes = request.SerializeAsString();  // the views point into it
+  ASSERT_TRUE(DecodeLogsRequest(bytes, &v).ok());
   EXPECT_FALSE(v.fell_back);
   EXPECT_EQ(v.RecordCount(), 2);
   ASSERT_EQ(v.scope_logs.size(), 1u);
@@ -414,10 +484,12 @@ TEST(OtlpWireView, EveryLogRecordField) {
 
 TEST(OtlpWireView, AViewReusedForAnotherRequestHoldsOnlyThatRequest) {
   MetricsRequestView v;
-  ASSERT_TRUE(DecodeMetricsRequest(EveryMetricField().SerializeAsString(), &v).ok());
+  const std::string first = EveryMetricField().SerializeAsString();  // the views point into it
+  ASSERT_TRUE(DecodeMetricsRequest(first, &v).ok());
   ExportMetricsServiceRequest small;
   small.add_resource_metrics();
-  ASSERT_TRUE(DecodeMetricsRequest(small.SerializeAsString(), &v).ok());
+  const std::string second = small.SerializeAsString();  // the views point into it
+  ASSERT_TRUE(DecodeMetricsRequest(second, &v).ok());
   EXPECT_EQ(v.resource_metrics.size(), 1u);
   EXPECT_TRUE(v.metrics.empty());
   EXPECT_TRUE(v.attributes.empty());
