@@ -8,6 +8,8 @@
 // contain anything the generated classes hold (exemplars, unknown groups, deep values).
 #pragma once
 
+#include <fmt/format.h>
+#include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
 
 #include <climits>
@@ -18,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/status.h"
 #include "ingest/otlp/wire_view.h"
 
 namespace otelite::otlp::wire {
@@ -154,5 +157,146 @@ bool DecodeScope(std::string_view message, bool validate, std::vector<KeyValueVi
                  ScopeView* out);
 // One `repeated KeyValue` entry, appended to *attributes.
 bool AppendKeyValue(FieldReader* reader, bool validate, std::vector<KeyValueView>* attributes);
+
+// The envelope every OTLP export request shares: the request holds Resource<Signal> messages
+// (field 1), each a Resource (1), Scope<Signal> messages (2) and a schema URL (3); each
+// Scope<Signal> holds an InstrumentationScope (1), the signal's items (2) and a schema URL (3).
+// One ResourceT per resource is appended to *resources, one ScopeT per scope to *scopes;
+// item(bytes) decodes one item (false: give up) and item_count() tells how many items the
+// request view holds so far (for the scope's range).
+template <typename ResourceT, Range ResourceT::*kScopes, typename ScopeT, Range ScopeT::*kItems>
+class EnvelopeWalk {
+ public:
+  EnvelopeWalk(std::vector<ResourceT>* resources, std::vector<ScopeT>* scopes,
+               std::vector<KeyValueView>* attributes, bool validate)
+      : resources_(resources), scopes_(scopes), attributes_(attributes), validate_(validate) {}
+
+  template <typename Item, typename ItemCount>
+  bool Request(std::string_view message, const Item& item, const ItemCount& item_count) {
+    static constexpr Schema kRequest{{1, Schema::kLength}};
+    FieldReader r(message);
+    while (r.Next(kRequest, validate_)) {
+      std::string_view body;
+      if (r.number() == 1) {
+        if (!r.LengthDelimited(&body) || !Resource(body, item, item_count)) return false;
+      } else if (!r.Skip(validate_)) {
+        return false;
+      }
+    }
+    return r.ok();
+  }
+
+ private:
+  static constexpr Schema kEnvelope{
+      {1, Schema::kLength}, {2, Schema::kLength}, {3, Schema::kLength}};
+
+  template <typename Item, typename ItemCount>
+  bool Resource(std::string_view message, const Item& item, const ItemCount& item_count) {
+    ResourceT entry;
+    (entry.*kScopes).begin = static_cast<uint32_t>(scopes_->size());
+    bool has_resource = false;
+    FieldReader r(message);
+    while (r.Next(kEnvelope, validate_)) {
+      std::string_view body;
+      switch (r.number()) {
+        case 1:
+          if (Twice(&has_resource) || !r.LengthDelimited(&body) ||
+              !DecodeResource(body, validate_, attributes_, &entry.resource)) {
+            return false;
+          }
+          break;
+        case 2:
+          if (!r.LengthDelimited(&body) || !Scope(body, item, item_count)) return false;
+          break;
+        case 3:
+          if (!r.String(&entry.schema_url, validate_)) return false;
+          break;
+        default:
+          if (!r.Skip(validate_)) return false;
+      }
+    }
+    (entry.*kScopes).end = static_cast<uint32_t>(scopes_->size());
+    resources_->push_back(entry);
+    return r.ok();
+  }
+
+  template <typename Item, typename ItemCount>
+  bool Scope(std::string_view message, const Item& item, const ItemCount& item_count) {
+    ScopeT entry;
+    (entry.*kItems).begin = item_count();
+    bool has_scope = false;
+    FieldReader r(message);
+    while (r.Next(kEnvelope, validate_)) {
+      std::string_view body;
+      switch (r.number()) {
+        case 1:
+          if (Twice(&has_scope) || !r.LengthDelimited(&body) ||
+              !DecodeScope(body, validate_, attributes_, &entry.scope)) {
+            return false;
+          }
+          break;
+        case 2:
+          if (!r.LengthDelimited(&body) || !item(body)) return false;
+          break;
+        case 3:
+          if (!r.String(&entry.schema_url, validate_)) return false;
+          break;
+        default:
+          if (!r.Skip(validate_)) return false;
+      }
+    }
+    (entry.*kItems).end = item_count();
+    scopes_->push_back(entry);
+    return r.ok();
+  }
+
+  // A singular message field seen before: protobuf would merge its parts, which the fast walk
+  // leaves to the generated parser.
+  bool Twice(bool* seen) const {
+    if (*seen && validate_) return true;
+    *seen = true;
+    return false;
+  }
+
+  std::vector<ResourceT>* resources_;
+  std::vector<ScopeT>* scopes_;
+  std::vector<KeyValueView>* attributes_;
+  bool validate_;
+};
+
+// A request view of a parsed message: its canonical encoding, read by `walk` (which cannot
+// give up on it; failing is an internal error).
+template <typename Message, typename View, typename Walk>
+Status ViewRequest(const Message& message, View* out, const Walk& walk) {
+  out->Clear();
+  message.SerializeToString(&out->canonical);
+  if (!walk(out, /*validate=*/false, std::string_view(out->canonical))) {
+    out->Clear();
+    return Status::Internal(
+        fmt::format("the re-encoded {} could not be read back", Message::descriptor()->name()));
+  }
+  return Status::Ok();
+}
+
+// The decoding every signal shares (wire_view.h): `walk` on the bytes, and when it gives up,
+// the generated parser's verdict and the view of its result.
+template <typename Message, typename View, typename Walk>
+Status DecodeRequest(std::string_view bytes, View* out, const Walk& walk) {
+  out->Clear();
+  if (bytes.size() <= INT_MAX && walk(out, /*validate=*/true, bytes)) return Status::Ok();
+  google::protobuf::Arena arena;
+  auto* message = google::protobuf::Arena::CreateMessage<Message>(&arena);
+  if (bytes.size() > INT_MAX ||
+      !message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    out->Clear();
+    return Status::InvalidArgument(fmt::format(
+        "request body is not a valid {} protobuf message ({} bytes: malformed, truncated, or a "
+        "string field that is not UTF-8)",
+        Message::descriptor()->name(), bytes.size()));
+  }
+  Status st = ViewRequest(*message, out, walk);
+  out->fell_back = true;
+  return st;
+}
 
 }  // namespace otelite::otlp::wire

@@ -1,10 +1,6 @@
 // The common messages (AnyValue, KeyValue, Resource, InstrumentationScope) and metrics
 // requests. Field numbers are those of proto/opentelemetry (the OTLP specification's).
-#include <fmt/format.h>
-#include <google/protobuf/arena.h>
 #include <google/protobuf/wire_format_lite.h>
-
-#include <climits>
 
 #include "ingest/otlp/attributes.h"
 #include "ingest/otlp/wire_reader.h"
@@ -239,9 +235,6 @@ namespace pbcm = opentelemetry::proto::collector::metrics::v1;
 constexpr uint8_t kVarint = Schema::kVarint;
 constexpr uint8_t kFixed64 = Schema::kFixed64;
 constexpr uint8_t kLength = Schema::kLength;
-constexpr Schema kRequest{{1, kLength}};
-constexpr Schema kResourceMetrics{{1, kLength}, {2, kLength}, {3, kLength}};
-constexpr Schema kScopeMetrics{{1, kLength}, {2, kLength}, {3, kLength}};
 constexpr Schema kMetric{{1, kLength}, {2, kLength},  {3, kLength},  {5, kLength}, {7, kLength},
                          {9, kLength}, {10, kLength}, {11, kLength}, {12, kLength}};
 constexpr Schema kGauge{{1, kLength}};
@@ -269,77 +262,15 @@ class MetricsDecoder {
   MetricsDecoder(MetricsRequestView* view, bool validate) : v_(view), validate_(validate) {}
 
   bool Request(std::string_view message) {
-    FieldReader r(message);
-    while (r.Next(kRequest, validate_)) {
-      std::string_view body;
-      if (r.number() == 1) {
-        if (!r.LengthDelimited(&body) || !ResourceMetrics(body)) return false;
-      } else if (!r.Skip(validate_)) {
-        return false;
-      }
-    }
-    return r.ok();
+    wire::EnvelopeWalk<ResourceMetricsView, &ResourceMetricsView::scope_metrics, ScopeMetricsView,
+                       &ScopeMetricsView::metrics>
+        envelope(&v_->resource_metrics, &v_->scope_metrics, &v_->attributes, validate_);
+    return envelope.Request(
+        message, [this](std::string_view metric) { return Metric(metric); },
+        [this] { return Size(v_->metrics); });
   }
 
  private:
-  bool ResourceMetrics(std::string_view message) {
-    ResourceMetricsView rm;
-    rm.scope_metrics.begin = Size(v_->scope_metrics);
-    bool has_resource = false;
-    FieldReader r(message);
-    while (r.Next(kResourceMetrics, validate_)) {
-      std::string_view body;
-      switch (r.number()) {
-        case 1:
-          if (Twice(&has_resource) || !r.LengthDelimited(&body) ||
-              !wire::DecodeResource(body, validate_, &v_->attributes, &rm.resource)) {
-            return false;
-          }
-          break;
-        case 2:
-          if (!r.LengthDelimited(&body) || !ScopeMetrics(body)) return false;
-          break;
-        case 3:
-          if (!r.String(&rm.schema_url, validate_)) return false;
-          break;
-        default:
-          if (!r.Skip(validate_)) return false;
-      }
-    }
-    rm.scope_metrics.end = Size(v_->scope_metrics);
-    v_->resource_metrics.push_back(rm);
-    return r.ok();
-  }
-
-  bool ScopeMetrics(std::string_view message) {
-    ScopeMetricsView sm;
-    sm.metrics.begin = Size(v_->metrics);
-    bool has_scope = false;
-    FieldReader r(message);
-    while (r.Next(kScopeMetrics, validate_)) {
-      std::string_view body;
-      switch (r.number()) {
-        case 1:
-          if (Twice(&has_scope) || !r.LengthDelimited(&body) ||
-              !wire::DecodeScope(body, validate_, &v_->attributes, &sm.scope)) {
-            return false;
-          }
-          break;
-        case 2:
-          if (!r.LengthDelimited(&body) || !Metric(body)) return false;
-          break;
-        case 3:
-          if (!r.String(&sm.schema_url, validate_)) return false;
-          break;
-        default:
-          if (!r.Skip(validate_)) return false;
-      }
-    }
-    sm.metrics.end = Size(v_->metrics);
-    v_->scope_metrics.push_back(sm);
-    return r.ok();
-  }
-
   bool Metric(std::string_view message) {
     MetricView m;
     FieldReader r(message);
@@ -598,13 +529,6 @@ class MetricsDecoder {
     return r.ok();
   }
 
-  // A singular message field seen before: its parts would be merged, which the fast walk
-  // leaves to the generated parser.
-  bool Twice(bool* seen) {
-    if (*seen && validate_) return true;
-    *seen = true;
-    return false;
-  }
   // False when a point's value oneof is given a second time (validating).
   bool OneValue(NumberPointView::ValueCase current) const {
     return !validate_ || current == NumberPointView::ValueCase::kNotSet;
@@ -662,36 +586,21 @@ void LogsRequestView::Clear() {
   fell_back = false;
 }
 
+namespace {
+
+bool WalkMetrics(MetricsRequestView* out, bool validate, std::string_view bytes) {
+  return MetricsDecoder(out, validate).Request(bytes);
+}
+
+}  // namespace
+
 Status DecodeMetricsRequest(std::string_view bytes, MetricsRequestView* out) {
-  out->Clear();
-  if (bytes.size() <= INT_MAX && MetricsDecoder(out, /*validate=*/true).Request(bytes)) {
-    return Status::Ok();
-  }
-  google::protobuf::Arena arena;
-  auto* request = google::protobuf::Arena::CreateMessage<pbcm::ExportMetricsServiceRequest>(&arena);
-  if (bytes.size() > INT_MAX ||
-      !request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    out->Clear();
-    return Status::InvalidArgument(fmt::format(
-        "request body is not a valid ExportMetricsServiceRequest protobuf message ({} bytes: "
-        "malformed, truncated, or a string field that is not UTF-8)",
-        bytes.size()));
-  }
-  Status st = ViewMetricsRequest(*request, out);
-  out->fell_back = true;
-  return st;
+  return wire::DecodeRequest<pbcm::ExportMetricsServiceRequest>(bytes, out, WalkMetrics);
 }
 
 Status ViewMetricsRequest(const pbcm::ExportMetricsServiceRequest& request,
                           MetricsRequestView* out) {
-  out->Clear();
-  request.SerializeToString(&out->canonical);
-  if (!MetricsDecoder(out, /*validate=*/false).Request(out->canonical)) {
-    // Not expected: the walk reads every encoding the generated serializer writes.
-    out->Clear();
-    return Status::Internal("the re-encoded metrics request could not be read back");
-  }
-  return Status::Ok();
+  return wire::ViewRequest(request, out, WalkMetrics);
 }
 
 }  // namespace otelite::otlp

@@ -1,9 +1,4 @@
 // Logs requests (see wire_view.h). Field numbers are those of proto/opentelemetry.
-#include <fmt/format.h>
-#include <google/protobuf/arena.h>
-
-#include <climits>
-
 #include "ingest/otlp/wire_reader.h"
 
 namespace otelite::otlp {
@@ -16,9 +11,6 @@ namespace pbcl = opentelemetry::proto::collector::logs::v1;
 constexpr uint8_t kVarint = Schema::kVarint;
 constexpr uint8_t kFixed64 = Schema::kFixed64;
 constexpr uint8_t kLength = Schema::kLength;
-constexpr Schema kRequest{{1, kLength}};
-constexpr Schema kResourceLogs{{1, kLength}, {2, kLength}, {3, kLength}};
-constexpr Schema kScopeLogs{{1, kLength}, {2, kLength}, {3, kLength}};
 constexpr Schema kLogRecord{{1, kFixed64}, {2, kVarint},   {3, kLength},          {5, kLength},
                             {6, kLength},  {7, kVarint},   {8, Schema::kFixed32}, {9, kLength},
                             {10, kLength}, {11, kFixed64}, {12, kLength}};
@@ -28,77 +20,15 @@ class LogsDecoder {
   LogsDecoder(LogsRequestView* view, bool validate) : v_(view), validate_(validate) {}
 
   bool Request(std::string_view message) {
-    FieldReader r(message);
-    while (r.Next(kRequest, validate_)) {
-      std::string_view body;
-      if (r.number() == 1) {
-        if (!r.LengthDelimited(&body) || !ResourceLogs(body)) return false;
-      } else if (!r.Skip(validate_)) {
-        return false;
-      }
-    }
-    return r.ok();
+    wire::EnvelopeWalk<ResourceLogsView, &ResourceLogsView::scope_logs, ScopeLogsView,
+                       &ScopeLogsView::log_records>
+        envelope(&v_->resource_logs, &v_->scope_logs, &v_->attributes, validate_);
+    return envelope.Request(
+        message, [this](std::string_view record) { return LogRecord(record); },
+        [this] { return static_cast<uint32_t>(v_->log_records.size()); });
   }
 
  private:
-  bool ResourceLogs(std::string_view message) {
-    ResourceLogsView rl;
-    rl.scope_logs.begin = Size(v_->scope_logs);
-    bool has_resource = false;
-    FieldReader r(message);
-    while (r.Next(kResourceLogs, validate_)) {
-      std::string_view body;
-      switch (r.number()) {
-        case 1:
-          if (Twice(&has_resource) || !r.LengthDelimited(&body) ||
-              !wire::DecodeResource(body, validate_, &v_->attributes, &rl.resource)) {
-            return false;
-          }
-          break;
-        case 2:
-          if (!r.LengthDelimited(&body) || !ScopeLogs(body)) return false;
-          break;
-        case 3:
-          if (!r.String(&rl.schema_url, validate_)) return false;
-          break;
-        default:
-          if (!r.Skip(validate_)) return false;
-      }
-    }
-    rl.scope_logs.end = Size(v_->scope_logs);
-    v_->resource_logs.push_back(rl);
-    return r.ok();
-  }
-
-  bool ScopeLogs(std::string_view message) {
-    ScopeLogsView sl;
-    sl.log_records.begin = Size(v_->log_records);
-    bool has_scope = false;
-    FieldReader r(message);
-    while (r.Next(kScopeLogs, validate_)) {
-      std::string_view body;
-      switch (r.number()) {
-        case 1:
-          if (Twice(&has_scope) || !r.LengthDelimited(&body) ||
-              !wire::DecodeScope(body, validate_, &v_->attributes, &sl.scope)) {
-            return false;
-          }
-          break;
-        case 2:
-          if (!r.LengthDelimited(&body) || !LogRecord(body)) return false;
-          break;
-        case 3:
-          if (!r.String(&sl.schema_url, validate_)) return false;
-          break;
-        default:
-          if (!r.Skip(validate_)) return false;
-      }
-    }
-    sl.log_records.end = Size(v_->log_records);
-    v_->scope_logs.push_back(sl);
-    return r.ok();
-  }
-
   bool LogRecord(std::string_view message) {
     LogRecordView rec;
     rec.attributes.begin = Size(v_->attributes);
@@ -173,34 +103,20 @@ class LogsDecoder {
 
 }  // namespace
 
+namespace {
+
+bool WalkLogs(LogsRequestView* out, bool validate, std::string_view bytes) {
+  return LogsDecoder(out, validate).Request(bytes);
+}
+
+}  // namespace
+
 Status DecodeLogsRequest(std::string_view bytes, LogsRequestView* out) {
-  out->Clear();
-  if (bytes.size() <= INT_MAX && LogsDecoder(out, /*validate=*/true).Request(bytes)) {
-    return Status::Ok();
-  }
-  google::protobuf::Arena arena;
-  auto* request = google::protobuf::Arena::CreateMessage<pbcl::ExportLogsServiceRequest>(&arena);
-  if (bytes.size() > INT_MAX ||
-      !request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    out->Clear();
-    return Status::InvalidArgument(fmt::format(
-        "request body is not a valid ExportLogsServiceRequest protobuf message ({} bytes: "
-        "malformed, truncated, or a string field that is not UTF-8)",
-        bytes.size()));
-  }
-  Status st = ViewLogsRequest(*request, out);
-  out->fell_back = true;
-  return st;
+  return wire::DecodeRequest<pbcl::ExportLogsServiceRequest>(bytes, out, WalkLogs);
 }
 
 Status ViewLogsRequest(const pbcl::ExportLogsServiceRequest& request, LogsRequestView* out) {
-  out->Clear();
-  request.SerializeToString(&out->canonical);
-  if (!LogsDecoder(out, /*validate=*/false).Request(out->canonical)) {
-    out->Clear();
-    return Status::Internal("the re-encoded logs request could not be read back");
-  }
-  return Status::Ok();
+  return wire::ViewRequest(request, out, WalkLogs);
 }
 
 }  // namespace otelite::otlp
