@@ -1,5 +1,6 @@
 // Bad input over the real ports: every malformed request gets a specific error, the server
 // keeps serving, and data accepted before is still there.
+#include <google/protobuf/stubs/logging.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -240,6 +241,33 @@ TEST_F(BadInput, GrpcInvalidPointsArePartialSuccess) {
   auto st = pbcm::MetricsService::NewStub(channel)->Export(&ctx, req, &resp);
   ASSERT_TRUE(st.ok()) << st.error_message();
   EXPECT_EQ(resp.partial_success().rejected_data_points(), 1);
+}
+
+TEST_F(BadInput, GrpcUndecodableRequestIsInvalidArgumentAndTheServerGoesOn) {
+  google::protobuf::SetLogHandler(nullptr);  // the client's serializer logs the bad string
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(p_->grpc_port()),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = pbcm::MetricsService::NewStub(channel);
+  const int64_t now = NowUnixNanos();
+  pbcm::ExportMetricsServiceRequest bad;
+  AddCostPoint(&bad, "grpc-not-utf8", 1.0, now - 2'000'000'000, now - 1'000'000'000);
+  auto* attr = bad.mutable_resource_metrics(0)->mutable_resource()->add_attributes();
+  attr->set_key("host.name");
+  attr->mutable_value()->set_string_value("\xff\xfe");  // proto3 strings must be UTF-8
+  grpc::ClientContext bad_ctx;
+  pbcm::ExportMetricsServiceResponse resp;
+  auto st = stub->Export(&bad_ctx, bad, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("not a valid ExportMetricsServiceRequest protobuf message"),
+            std::string::npos)
+      << st.error_message();
+
+  pbcm::ExportMetricsServiceRequest good;
+  AddCostPoint(&good, "grpc-after-bad", 2.0, now - 2'000'000'000, now - 1'000'000'000);
+  grpc::ClientContext good_ctx;
+  st = stub->Export(&good_ctx, good, &resp);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_FALSE(resp.has_partial_success());
 }
 
 TEST_F(BadInput, EmptyRequestIsSuccess) {

@@ -177,6 +177,25 @@ TEST(OtlpTranslate, NoRecordedValueIsAStaleMarker) {
   EXPECT_TRUE(IsStaleNaN(batch.samples[0].value));
 }
 
+TEST(OtlpTranslate, AMetricWithoutANameIsRejected) {
+  Fixture f;
+  auto* m = f.scope->add_metrics();  // no name
+  auto* p = m->mutable_gauge()->add_data_points();
+  p->set_time_unix_nano(kNow);
+  p->set_as_double(1);
+  auto* named = f.scope->add_metrics();
+  named->set_name("g");
+  auto* q = named->mutable_gauge()->add_data_points();
+  q->set_time_unix_nano(kNow);
+  q->set_as_double(2);
+  Rejections r;
+  auto batch = f.Translate(&r);
+  EXPECT_EQ(r.count(), 1);
+  EXPECT_NE(r.Message().find("a metric has no name"), std::string::npos) << r.Message();
+  ASSERT_EQ(batch.samples.size(), 1u);
+  EXPECT_EQ(batch.samples[0].labels.Get("__name__"), "g");
+}
+
 TEST(OtlpTranslate, ExponentialHistogramsAreRejectedWithAReason) {
   Fixture f;
   auto* m = f.scope->add_metrics();
@@ -235,6 +254,48 @@ TEST(OtlpTranslate, LogsBecomeStreamsWithStructuredMetadata) {
   EXPECT_EQ(md["scope_name"], "com.anthropic.claude_code.events");
   EXPECT_EQ(md["trace_id"], "0102030405060708090a0b0c0d0e0f10");
   EXPECT_EQ(md.count("service_name"), 0u);  // an index label, not metadata
+}
+
+TEST(OtlpTranslate, LogMetadataOfTheSameNameTheMostSpecificAndLastWins) {
+  ExportLogsServiceRequest req;
+  auto* rl = req.add_resource_logs();
+  Attr(rl->mutable_resource()->mutable_attributes(), "service.name", "claude-code");
+  Attr(rl->mutable_resource()->mutable_attributes(), "model", "from-resource");
+  Attr(rl->mutable_resource()->mutable_attributes(), "host.arch", "amd64");
+  auto* sl = rl->add_scope_logs();
+  Attr(sl->mutable_scope()->mutable_attributes(), "model", "from-scope");
+  Attr(sl->mutable_scope()->mutable_attributes(), "terminal.type", "vscode");
+  for (int i = 0; i < 3; ++i) {
+    auto* r = sl->add_log_records();
+    r->set_time_unix_nano(kNow);
+    r->mutable_body()->set_string_value("e");
+    if (i == 0) {
+      Attr(r->mutable_attributes(), "model", "first");
+      Attr(r->mutable_attributes(), "zeta", "z");
+      Attr(r->mutable_attributes(), "model", "second");  // the last of a record's own wins
+      Attr(r->mutable_attributes(), "alpha", "a");
+    } else if (i == 1) {
+      Attr(r->mutable_attributes(), "zeta", "z");  // keys at other positions than record 0
+      Attr(r->mutable_attributes(), "terminal.type", "tmux");
+    }
+  }
+  LogsTranslator t(TranslateLimits{}, DefaultLokiIndexAttributes());
+  LogBatch batch;
+  Rejections rejections;
+  ASSERT_TRUE(t.Translate(req, kNow, &batch, &rejections).ok());
+  ASSERT_EQ(batch.streams.size(), 1u);
+  const auto& entries = batch.streams[0].entries;
+  ASSERT_EQ(entries.size(), 3u);
+  auto render = [](const LogEntry& e) {
+    std::string out;
+    for (const auto& l : e.metadata) out += l.name + "=" + l.value + " ";
+    return out;
+  };
+  // Sorted by name, each name once.
+  EXPECT_EQ(render(entries[0]),
+            "alpha=a host_arch=amd64 model=second terminal_type=vscode zeta=z ");
+  EXPECT_EQ(render(entries[1]), "host_arch=amd64 model=from-scope terminal_type=tmux zeta=z ");
+  EXPECT_EQ(render(entries[2]), "host_arch=amd64 model=from-scope terminal_type=vscode ");
 }
 
 TEST(OtlpTranslate, OversizedLogBodyIsRejected) {

@@ -393,6 +393,10 @@ void Translation::LookUpSeries() {
 }
 
 void Translation::Metric(const MetricView& metric) {
+  if (metric.name.empty()) {  // OTLP requires a name; without one no series can be named
+    rejections_->Add(metric.points.size(), "a metric has no name");
+    return;
+  }
   switch (metric.data) {
     case MetricDataCase::kGauge:
     case MetricDataCase::kSum: {

@@ -121,6 +121,7 @@ class FieldReader {
     }
     std::string_view packed;
     if (!LengthDelimited(&packed) || packed.size() % 8 != 0) return Fail();
+    if (packed.empty()) return true;
     const size_t first = out->size();
     out->resize(first + packed.size() / 8);
     std::memcpy(out->data() + first, packed.data(), packed.size());  // little-endian host
