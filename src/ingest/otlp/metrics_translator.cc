@@ -126,14 +126,12 @@ class Translation {
   // once (FindAll), in the order Metric() meets them. Translate calls it first when there is
   // a cache.
   void LookUpSeries();
-  // Starts a resource + scope: its labels and the part of series keys they contribute.
+  // Starts a resource + scope, whose labels all its points share.
   // The labels are built when first needed: a request of known series needs none.
-  void BeginScope(const ResourceView& resource, const ScopeView& scope,
-                  const SeriesKeyHasher& scope_key) {
+  void BeginScope(const ResourceView& resource, const ScopeView& scope) {
     resource_ = &resource;
     scope_ = &scope;
     common_built_ = false;
-    scope_key_ = scope_key;
   }
   void Metric(const MetricView& metric);
 
@@ -207,7 +205,6 @@ class Translation {
   };
   static constexpr size_t kMaxKnownNames = 32;  // searched linearly
   std::vector<KnownName> names_;
-  SeriesKeyHasher scope_key_;
   // Series keys of the request's gauge and sum points and what the cache knew of them, in the
   // order of Metric() calls; next_lookup_ is where the next metric's points begin.
   std::vector<SeriesKey> keys_;
@@ -659,13 +656,8 @@ void MetricsTranslator::Translate(const MetricsRequestView& view, int64_t now_ns
                                      rm.resource.attributes.size(), limits_.max_attributes));
       continue;
     }
-    SeriesKeyHasher resource_key;
-    resource_key.Attributes(view.Attributes(rm.resource.attributes));
     for (const ScopeMetricsView& sm : scopes) {
-      SeriesKeyHasher scope_key = resource_key;
-      scope_key.Bytes(sm.scope.name);
-      scope_key.Bytes(sm.scope.version);
-      t.BeginScope(rm.resource, sm.scope, scope_key);
+      t.BeginScope(rm.resource, sm.scope);
       for (const MetricView& metric : MetricsRequestView::Slice(view.metrics, sm.metrics)) {
         t.Metric(metric);
       }
