@@ -298,6 +298,58 @@ TEST(OtlpTranslate, LogMetadataOfTheSameNameTheMostSpecificAndLastWins) {
   EXPECT_EQ(render(entries[2]), "host_arch=amd64 model=from-scope terminal_type=vscode ");
 }
 
+// Key names are remembered per request by position and by key: records whose keys share a
+// prefix and then differ, keys that need rewriting, and the same key in a resource, a scope
+// and a record all get their own Loki names.
+TEST(OtlpTranslate, LogKeyNamesAcrossRecordsOfDifferentShapesAndResources) {
+  ExportLogsServiceRequest req;
+  for (int resource = 0; resource < 2; ++resource) {
+    auto* rl = req.add_resource_logs();
+    Attr(rl->mutable_resource()->mutable_attributes(), "service.name", "claude-code");
+    Attr(rl->mutable_resource()->mutable_attributes(), resource == 0 ? "os.type" : "9lives",
+         "r" + std::to_string(resource));
+    auto* sl = rl->add_scope_logs();
+    Attr(sl->mutable_scope()->mutable_attributes(), "user-id", "u");
+    for (int i = 0; i < 4; ++i) {
+      auto* r = sl->add_log_records();
+      r->set_time_unix_nano(kNow);
+      r->mutable_body()->set_string_value("e");
+      Attr(r->mutable_attributes(), "session.id", "s");
+      if (i % 2 == 0) {
+        Attr(r->mutable_attributes(), "prompt.length", "3");
+        Attr(r->mutable_attributes(), "os.type", "record");  // also a resource key
+      } else {
+        Attr(r->mutable_attributes(), "tool.name", "Bash");
+        Attr(r->mutable_attributes(), "7th", "x");
+      }
+    }
+  }
+  LogsTranslator t(TranslateLimits{}, DefaultLokiIndexAttributes());
+  LogBatch batch;
+  Rejections rejections;
+  ASSERT_TRUE(t.Translate(req, kNow, &batch, &rejections).ok());
+  ASSERT_EQ(batch.streams.size(), 1u);
+  const auto& entries = batch.streams[0].entries;
+  ASSERT_EQ(entries.size(), 8u);
+  auto render = [](const LogEntry& e) {
+    std::string out;
+    for (const auto& l : e.metadata) out += l.name + "=" + l.value + " ";
+    return out;
+  };
+  for (int i = 0; i < 8; ++i) {
+    const bool first_resource = i < 4;
+    std::string want;
+    if (i % 2 == 0) {
+      want = first_resource ? "os_type=record prompt_length=3 session_id=s user_id=u "
+                            : "_9lives=r1 os_type=record prompt_length=3 session_id=s user_id=u ";
+    } else {
+      want = first_resource ? "_7th=x os_type=r0 session_id=s tool_name=Bash user_id=u "
+                            : "_7th=x _9lives=r1 session_id=s tool_name=Bash user_id=u ";
+    }
+    EXPECT_EQ(render(entries[i]), want) << "record " << i;
+  }
+}
+
 TEST(OtlpTranslate, OversizedLogBodyIsRejected) {
   ExportLogsServiceRequest req;
   auto* r = req.add_resource_logs()->add_scope_logs()->add_log_records();

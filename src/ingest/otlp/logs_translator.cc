@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "ingest/otlp/attributes.h"
 #include "model/naming.h"
@@ -41,22 +42,31 @@ std::vector<Label> Normalize(std::vector<Label> items) {
   return out;
 }
 
-// Loki names of attribute keys, remembered by position: consecutive records mostly carry the
-// same keys in the same order, so a key costs a comparison instead of a rewrite.
+// Loki names of attribute keys for one request. Keys are views into the request's bytes, so a
+// KeyNames lives no longer than the request. Consecutive records mostly carry the same keys in
+// the same order, so a key is first compared with the one seen at its position; Claude Code's
+// events of different kinds share a prefix of keys and differ after it, and every resource
+// repeats the same keys, so the rest are found by key before LokiLabelName rewrites anything.
 class KeyNames {
  public:
+  const std::string& Get(std::string_view key) {
+    auto [it, added] = by_key_.try_emplace(key);
+    if (added) it->second = LokiLabelName(key);
+    return it->second;
+  }
   const std::string& Get(size_t position, std::string_view key) {
-    if (position >= known_.size()) known_.resize(position + 1);
-    auto& [known_key, name] = known_[position];
-    if (known_key.data() == nullptr || known_key != key) {
+    if (position >= by_position_.size()) by_position_.resize(position + 1);
+    auto& [known_key, name] = by_position_[position];
+    if (name == nullptr || known_key != key) {
       known_key = key;
-      name = LokiLabelName(key);
+      name = &Get(key);
     }
-    return name;
+    return *name;
   }
 
  private:
-  std::vector<std::pair<std::string_view, std::string>> known_;
+  std::unordered_map<std::string_view, std::string> by_key_;  // node-based: names stay put
+  std::vector<std::pair<std::string_view, const std::string*>> by_position_;
 };
 
 // The record's own metadata (attributes, then its fields) in record order into *own.
@@ -158,7 +168,9 @@ void LogsTranslator::Translate(const LogsRequestView& request, int64_t now_ns, L
                    index_attributes_.end();
       if (index) {
         std::string value = AnyValueToString(kv.value);
-        if (!value.empty()) stream_labels.push_back({LokiLabelName(kv.key), std::move(value)});
+        if (!value.empty()) stream_labels.push_back({names.Get(kv.key), std::move(value)});
+      } else if (kv.value.kind != AnyValueView::Kind::kKvlist) {
+        resource_metadata.push_back({names.Get(kv.key), AnyValueToString(kv.value)});
       } else {
         FlattenForLoki(kv.key, kv.value, &resource_metadata);
       }
@@ -187,7 +199,11 @@ void LogsTranslator::Translate(const LogsRequestView& request, int64_t now_ns, L
         scope_metadata.push_back({"scope_version", std::string(sl.scope.version)});
       }
       for (const KeyValueView& kv : request.Attributes(sl.scope.attributes)) {
-        FlattenForLoki(kv.key, kv.value, &scope_metadata);
+        if (kv.value.kind != AnyValueView::Kind::kKvlist) {
+          scope_metadata.push_back({names.Get(kv.key), AnyValueToString(kv.value)});
+        } else {
+          FlattenForLoki(kv.key, kv.value, &scope_metadata);
+        }
       }
       const std::vector<Label> shared = Normalize(std::move(scope_metadata));
       for (uint32_t i = 0; i < sl.log_records.size(); ++i) {
