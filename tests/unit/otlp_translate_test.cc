@@ -256,6 +256,26 @@ TEST(OtlpTranslate, LogsBecomeStreamsWithStructuredMetadata) {
   EXPECT_EQ(md.count("service_name"), 0u);  // an index label, not metadata
 }
 
+// Translates a logs request that must give one stream; each entry's metadata as "k=v k=v ".
+std::vector<std::string> TranslatedMetadata(const ExportLogsServiceRequest& req) {
+  LogsTranslator t(TranslateLimits{}, DefaultLokiIndexAttributes());
+  LogBatch batch;
+  Rejections rejections;
+  EXPECT_TRUE(t.Translate(req, kNow, &batch, &rejections).ok());
+  EXPECT_EQ(rejections.count(), 0) << rejections.Message();
+  std::vector<std::string> rendered;
+  if (batch.streams.size() != 1) {
+    ADD_FAILURE() << batch.streams.size() << " streams";
+    return rendered;
+  }
+  for (const LogEntry& e : batch.streams[0].entries) {
+    std::string out;
+    for (const auto& l : e.metadata) out += l.name + "=" + l.value + " ";
+    rendered.push_back(std::move(out));
+  }
+  return rendered;
+}
+
 TEST(OtlpTranslate, LogMetadataOfTheSameNameTheMostSpecificAndLastWins) {
   ExportLogsServiceRequest req;
   auto* rl = req.add_resource_logs();
@@ -279,23 +299,12 @@ TEST(OtlpTranslate, LogMetadataOfTheSameNameTheMostSpecificAndLastWins) {
       Attr(r->mutable_attributes(), "terminal.type", "tmux");
     }
   }
-  LogsTranslator t(TranslateLimits{}, DefaultLokiIndexAttributes());
-  LogBatch batch;
-  Rejections rejections;
-  ASSERT_TRUE(t.Translate(req, kNow, &batch, &rejections).ok());
-  ASSERT_EQ(batch.streams.size(), 1u);
-  const auto& entries = batch.streams[0].entries;
+  const std::vector<std::string> entries = TranslatedMetadata(req);
   ASSERT_EQ(entries.size(), 3u);
-  auto render = [](const LogEntry& e) {
-    std::string out;
-    for (const auto& l : e.metadata) out += l.name + "=" + l.value + " ";
-    return out;
-  };
   // Sorted by name, each name once.
-  EXPECT_EQ(render(entries[0]),
-            "alpha=a host_arch=amd64 model=second terminal_type=vscode zeta=z ");
-  EXPECT_EQ(render(entries[1]), "host_arch=amd64 model=from-scope terminal_type=tmux zeta=z ");
-  EXPECT_EQ(render(entries[2]), "host_arch=amd64 model=from-scope terminal_type=vscode ");
+  EXPECT_EQ(entries[0], "alpha=a host_arch=amd64 model=second terminal_type=vscode zeta=z ");
+  EXPECT_EQ(entries[1], "host_arch=amd64 model=from-scope terminal_type=tmux zeta=z ");
+  EXPECT_EQ(entries[2], "host_arch=amd64 model=from-scope terminal_type=vscode ");
 }
 
 // Key names are remembered per request by position and by key: records whose keys share a
@@ -324,18 +333,8 @@ TEST(OtlpTranslate, LogKeyNamesAcrossRecordsOfDifferentShapesAndResources) {
       }
     }
   }
-  LogsTranslator t(TranslateLimits{}, DefaultLokiIndexAttributes());
-  LogBatch batch;
-  Rejections rejections;
-  ASSERT_TRUE(t.Translate(req, kNow, &batch, &rejections).ok());
-  ASSERT_EQ(batch.streams.size(), 1u);
-  const auto& entries = batch.streams[0].entries;
+  const std::vector<std::string> entries = TranslatedMetadata(req);
   ASSERT_EQ(entries.size(), 8u);
-  auto render = [](const LogEntry& e) {
-    std::string out;
-    for (const auto& l : e.metadata) out += l.name + "=" + l.value + " ";
-    return out;
-  };
   for (int i = 0; i < 8; ++i) {
     const bool first_resource = i < 4;
     std::string want;
@@ -346,7 +345,7 @@ TEST(OtlpTranslate, LogKeyNamesAcrossRecordsOfDifferentShapesAndResources) {
       want = first_resource ? "_7th=x os_type=r0 session_id=s tool_name=Bash user_id=u "
                             : "_7th=x _9lives=r1 session_id=s tool_name=Bash user_id=u ";
     }
-    EXPECT_EQ(render(entries[i]), want) << "record " << i;
+    EXPECT_EQ(entries[i], want) << "record " << i;
   }
 }
 
