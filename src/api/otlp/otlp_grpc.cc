@@ -26,8 +26,11 @@ grpc::Status RequestBytes(const grpc::ByteBuffer& request, grpc::Slice* joined,
   return grpc::Status::OK;
 }
 
+using ExportBody = otlp::ExportResult (otlp::OtlpReceiver::*)(std::string_view, otlp::Encoding,
+                                                              bool);
+
 template <typename Response, typename SetRejected>
-grpc::ServerUnaryReactor* RunExport(otlp::OtlpReceiver* receiver, bool metrics,
+grpc::ServerUnaryReactor* RunExport(otlp::OtlpReceiver* receiver, ExportBody export_body,
                                     grpc::CallbackServerContext* context,
                                     const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
                                     SetRejected set_rejected) {
@@ -39,8 +42,7 @@ grpc::ServerUnaryReactor* RunExport(otlp::OtlpReceiver* receiver, bool metrics,
     return reactor;
   }
   const otlp::ExportResult result =
-      metrics ? receiver->ExportMetricsBody(bytes, otlp::Encoding::kProtobuf, /*gzip=*/false)
-              : receiver->ExportLogsBody(bytes, otlp::Encoding::kProtobuf, /*gzip=*/false);
+      (receiver->*export_body)(bytes, otlp::Encoding::kProtobuf, /*gzip=*/false);
   if (!result.status.ok()) {
     reactor->Finish(ToGrpcStatus(result.status));
     return reactor;
@@ -62,7 +64,7 @@ class MetricsService final
                                    const grpc::ByteBuffer* request,
                                    grpc::ByteBuffer* response) override {
     return RunExport<pbcm::ExportMetricsServiceResponse>(
-        receiver_, true, context, request, response,
+        receiver_, &otlp::OtlpReceiver::ExportMetricsBody, context, request, response,
         [](const otlp::ExportResult& r, pbcm::ExportMetricsServiceResponse* message) {
           message->mutable_partial_success()->set_rejected_data_points(r.rejected);
           message->mutable_partial_success()->set_error_message(r.message);
@@ -81,7 +83,7 @@ class LogsService final
                                    const grpc::ByteBuffer* request,
                                    grpc::ByteBuffer* response) override {
     return RunExport<pbcl::ExportLogsServiceResponse>(
-        receiver_, false, context, request, response,
+        receiver_, &otlp::OtlpReceiver::ExportLogsBody, context, request, response,
         [](const otlp::ExportResult& r, pbcl::ExportLogsServiceResponse* message) {
           message->mutable_partial_success()->set_rejected_log_records(r.rejected);
           message->mutable_partial_success()->set_error_message(r.message);

@@ -46,6 +46,26 @@ struct Schema {
   }
 };
 
+// Shorthands for schemas.
+inline constexpr uint8_t kVarint = Schema::kVarint;
+inline constexpr uint8_t kFixed64 = Schema::kFixed64;
+inline constexpr uint8_t kFixed32 = Schema::kFixed32;
+inline constexpr uint8_t kLength = Schema::kLength;
+
+// A singular message field (or oneof) seen before, when validating: protobuf would merge the
+// parts (or keep the last), which the fast walk leaves to the generated parser.
+inline bool Twice(bool* seen, bool validate) {
+  if (*seen && validate) return true;
+  *seen = true;
+  return false;
+}
+
+// The size of a view's array, as the uint32_t its ranges hold.
+template <typename T>
+uint32_t Size(const std::vector<T>& v) {
+  return static_cast<uint32_t>(v.size());
+}
+
 class FieldReader {
  public:
   explicit FieldReader(std::string_view message)
@@ -174,7 +194,7 @@ class EnvelopeWalk {
 
   template <typename Item, typename ItemCount>
   bool Request(std::string_view message, const Item& item, const ItemCount& item_count) {
-    static constexpr Schema kRequest{{1, Schema::kLength}};
+    static constexpr Schema kRequest{{1, kLength}};
     FieldReader r(message);
     while (r.Next(kRequest, validate_)) {
       std::string_view body;
@@ -188,75 +208,67 @@ class EnvelopeWalk {
   }
 
  private:
-  static constexpr Schema kEnvelope{
-      {1, Schema::kLength}, {2, Schema::kLength}, {3, Schema::kLength}};
+  static constexpr Schema kEnvelope{{1, kLength}, {2, kLength}, {3, kLength}};
 
   template <typename Item, typename ItemCount>
   bool Resource(std::string_view message, const Item& item, const ItemCount& item_count) {
     ResourceT entry;
-    (entry.*kScopes).begin = static_cast<uint32_t>(scopes_->size());
-    bool has_resource = false;
-    FieldReader r(message);
-    while (r.Next(kEnvelope, validate_)) {
-      std::string_view body;
-      switch (r.number()) {
-        case 1:
-          if (Twice(&has_resource) || !r.LengthDelimited(&body) ||
-              !DecodeResource(body, validate_, attributes_, &entry.resource)) {
-            return false;
-          }
-          break;
-        case 2:
-          if (!r.LengthDelimited(&body) || !Scope(body, item, item_count)) return false;
-          break;
-        case 3:
-          if (!r.String(&entry.schema_url, validate_)) return false;
-          break;
-        default:
-          if (!r.Skip(validate_)) return false;
-      }
+    if (!Level(
+            message, &entry.schema_url, &(entry.*kScopes), [this] { return Size(*scopes_); },
+            [&](std::string_view body) {
+              return DecodeResource(body, validate_, attributes_, &entry.resource);
+            },
+            [&](std::string_view body) { return Scope(body, item, item_count); })) {
+      return false;
     }
-    (entry.*kScopes).end = static_cast<uint32_t>(scopes_->size());
     resources_->push_back(entry);
-    return r.ok();
+    return true;
   }
 
   template <typename Item, typename ItemCount>
   bool Scope(std::string_view message, const Item& item, const ItemCount& item_count) {
     ScopeT entry;
-    (entry.*kItems).begin = item_count();
-    bool has_scope = false;
+    if (!Level(
+            message, &entry.schema_url, &(entry.*kItems), item_count,
+            [&](std::string_view body) {
+              return DecodeScope(body, validate_, attributes_, &entry.scope);
+            },
+            item)) {
+      return false;
+    }
+    scopes_->push_back(entry);
+    return true;
+  }
+
+  // One Resource<Signal> or Scope<Signal> message: its head (field 1, decoded by `head`), its
+  // children (field 2, each decoded by `child`, their range in *children from `count`) and its
+  // schema URL (field 3).
+  template <typename Count, typename Head, typename Child>
+  bool Level(std::string_view message, std::string_view* schema_url, Range* children,
+             const Count& count, const Head& head, const Child& child) {
+    children->begin = count();
+    bool has_head = false;
     FieldReader r(message);
     while (r.Next(kEnvelope, validate_)) {
       std::string_view body;
       switch (r.number()) {
         case 1:
-          if (Twice(&has_scope) || !r.LengthDelimited(&body) ||
-              !DecodeScope(body, validate_, attributes_, &entry.scope)) {
+          if (Twice(&has_head, validate_) || !r.LengthDelimited(&body) || !head(body)) {
             return false;
           }
           break;
         case 2:
-          if (!r.LengthDelimited(&body) || !item(body)) return false;
+          if (!r.LengthDelimited(&body) || !child(body)) return false;
           break;
         case 3:
-          if (!r.String(&entry.schema_url, validate_)) return false;
+          if (!r.String(schema_url, validate_)) return false;
           break;
         default:
           if (!r.Skip(validate_)) return false;
       }
     }
-    (entry.*kItems).end = item_count();
-    scopes_->push_back(entry);
+    children->end = count();
     return r.ok();
-  }
-
-  // A singular message field seen before: protobuf would merge its parts, which the fast walk
-  // leaves to the generated parser.
-  bool Twice(bool* seen) const {
-    if (*seen && validate_) return true;
-    *seen = true;
-    return false;
   }
 
   std::vector<ResourceT>* resources_;

@@ -13,9 +13,6 @@ using Kind = AnyValueView::Kind;
 namespace {
 
 // The wire types of the fields of each message the walk reads (proto/opentelemetry).
-constexpr uint8_t kVarint = Schema::kVarint;
-constexpr uint8_t kFixed64 = Schema::kFixed64;
-constexpr uint8_t kLength = Schema::kLength;
 constexpr Schema kList{{1, kLength}};  // ArrayValue, KeyValueList
 constexpr Schema kAnyValue{{1, kLength}, {2, kVarint}, {3, kVarint}, {4, kFixed64},
                            {5, kLength}, {6, kLength}, {7, kLength}};
@@ -121,11 +118,10 @@ bool DecodeKeyValue(std::string_view message, bool validate, int depth, KeyValue
         break;
       case 2: {
         std::string_view value;
-        if ((has_value && validate) || !r.LengthDelimited(&value) ||
+        if (Twice(&has_value, validate) || !r.LengthDelimited(&value) ||
             !DecodeAnyValue(value, validate, depth, &out->value)) {
           return false;
         }
-        has_value = true;
         break;
       }
       default:
@@ -194,47 +190,51 @@ bool DecodeScope(std::string_view message, bool validate, std::vector<KeyValueVi
 
 }  // namespace wire
 
-void ForEachArrayValue(const AnyValueView& array, void (*fn)(const AnyValueView&, void*),
-                       void* context) {
-  if (array.kind != AnyValueView::Kind::kArray) return;
-  wire::FieldReader r(array.bytes);
+namespace {
+
+// Calls fn on each element (field 1) of an ArrayValue or KeyValueList message, decoded by
+// `decode` (an already validated message: nothing is checked again).
+template <typename Element>
+void ForEachElement(std::string_view list, bool (*decode)(std::string_view, bool, int, Element*),
+                    void (*fn)(const Element&, void*), void* context) {
+  wire::FieldReader r(list);
   while (r.Next(wire::kList, false)) {
-    std::string_view element;
-    AnyValueView value;
-    if (r.number() == 1 && r.LengthDelimited(&element) &&
-        wire::DecodeAnyValue(element, false, 0, &value)) {
-      fn(value, context);
+    std::string_view bytes;
+    Element element;
+    if (r.number() == 1 && r.LengthDelimited(&bytes) && decode(bytes, false, 0, &element)) {
+      fn(element, context);
     } else if (r.number() != 1 && !r.Skip(false)) {
       return;
     }
   }
 }
 
+}  // namespace
+
+void ForEachArrayValue(const AnyValueView& array, void (*fn)(const AnyValueView&, void*),
+                       void* context) {
+  if (array.kind == AnyValueView::Kind::kArray) {
+    ForEachElement(array.bytes, wire::DecodeAnyValue, fn, context);
+  }
+}
+
 void ForEachKeyValue(const AnyValueView& kvlist, void (*fn)(const KeyValueView&, void*),
                      void* context) {
-  if (kvlist.kind != AnyValueView::Kind::kKvlist) return;
-  wire::FieldReader r(kvlist.bytes);
-  while (r.Next(wire::kList, false)) {
-    std::string_view element;
-    KeyValueView kv;
-    if (r.number() == 1 && r.LengthDelimited(&element) &&
-        wire::DecodeKeyValue(element, false, 0, &kv)) {
-      fn(kv, context);
-    } else if (r.number() != 1 && !r.Skip(false)) {
-      return;
-    }
+  if (kvlist.kind == AnyValueView::Kind::kKvlist) {
+    ForEachElement(kvlist.bytes, wire::DecodeKeyValue, fn, context);
   }
 }
 
 namespace {
 
 using wire::FieldReader;
+using wire::kFixed64;
+using wire::kLength;
+using wire::kVarint;
 using wire::Schema;
+using wire::Size;
 namespace pbcm = opentelemetry::proto::collector::metrics::v1;
 
-constexpr uint8_t kVarint = Schema::kVarint;
-constexpr uint8_t kFixed64 = Schema::kFixed64;
-constexpr uint8_t kLength = Schema::kLength;
 constexpr Schema kMetric{{1, kLength}, {2, kLength},  {3, kLength},  {5, kLength}, {7, kLength},
                          {9, kLength}, {10, kLength}, {11, kLength}, {12, kLength}};
 constexpr Schema kGauge{{1, kLength}};
@@ -532,10 +532,6 @@ class MetricsDecoder {
   // False when a point's value oneof is given a second time (validating).
   bool OneValue(NumberPointView::ValueCase current) const {
     return !validate_ || current == NumberPointView::ValueCase::kNotSet;
-  }
-  template <typename T>
-  static uint32_t Size(const std::vector<T>& v) {
-    return static_cast<uint32_t>(v.size());
   }
 
   MetricsRequestView* v_;

@@ -5,14 +5,16 @@ namespace otelite::otlp {
 namespace {
 
 using wire::FieldReader;
+using wire::kFixed32;
+using wire::kFixed64;
+using wire::kLength;
+using wire::kVarint;
 using wire::Schema;
+using wire::Size;
 namespace pbcl = opentelemetry::proto::collector::logs::v1;
 
-constexpr uint8_t kVarint = Schema::kVarint;
-constexpr uint8_t kFixed64 = Schema::kFixed64;
-constexpr uint8_t kLength = Schema::kLength;
-constexpr Schema kLogRecord{{1, kFixed64}, {2, kVarint},   {3, kLength},          {5, kLength},
-                            {6, kLength},  {7, kVarint},   {8, Schema::kFixed32}, {9, kLength},
+constexpr Schema kLogRecord{{1, kFixed64}, {2, kVarint},   {3, kLength},  {5, kLength},
+                            {6, kLength},  {7, kVarint},   {8, kFixed32}, {9, kLength},
                             {10, kLength}, {11, kFixed64}, {12, kLength}};
 
 class LogsDecoder {
@@ -25,7 +27,7 @@ class LogsDecoder {
         envelope(&v_->resource_logs, &v_->scope_logs, &v_->attributes, validate_);
     return envelope.Request(
         message, [this](std::string_view record) { return LogRecord(record); },
-        [this] { return static_cast<uint32_t>(v_->log_records.size()); });
+        [this] { return Size(v_->log_records); });
   }
 
  private:
@@ -53,7 +55,7 @@ class LogsDecoder {
           if (!r.String(&rec.severity_text, validate_)) return false;
           break;
         case 5:
-          if (Twice(&has_body) || !r.LengthDelimited(&body) ||
+          if (wire::Twice(&has_body, validate_) || !r.LengthDelimited(&body) ||
               !wire::DecodeAnyValue(body, validate_, 0, &rec.body)) {
             return false;
           }
@@ -87,23 +89,9 @@ class LogsDecoder {
     return r.ok();
   }
 
-  bool Twice(bool* seen) {
-    if (*seen && validate_) return true;
-    *seen = true;
-    return false;
-  }
-  template <typename T>
-  static uint32_t Size(const std::vector<T>& v) {
-    return static_cast<uint32_t>(v.size());
-  }
-
   LogsRequestView* v_;
   bool validate_;
 };
-
-}  // namespace
-
-namespace {
 
 bool WalkLogs(LogsRequestView* out, bool validate, std::string_view bytes) {
   return LogsDecoder(out, validate).Request(bytes);
